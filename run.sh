@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the QuantumLM platform: the reference host with its embedded defaults (local simulator backend, offline agents,
+# built-in sign-up and login) on a local PostgreSQL prepared by eng/postgres.sh.
+# Extra arguments go to the host, e.g. ./run.sh --urls http://127.0.0.1:5080
+set -euo pipefail
+cd "$(dirname "$0")"
+eval "$(eng/postgres.sh)"
+dotnet build samples/ReferenceHost/ReferenceHost.csproj -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+
+url="http://127.0.0.1:5080"
+has_urls=0
+prev=""
+for a in "$@"; do
+  case "$a" in
+    --urls=*) url="${a#--urls=}"; has_urls=1 ;;
+  esac
+  if [ "$prev" = "--urls" ]; then url="$a"; has_urls=1; fi
+  prev="$a"
+done
+extra=()
+if [ "$has_urls" -eq 0 ]; then extra=(--urls "$url"); fi
+
+echo "QuantumLM reference host: $url  (health: $url/health/ready)"
+exec dotnet samples/ReferenceHost/bin/Release/net10.0/QuantumLM.ReferenceHost.dll "${extra[@]}" "$@"

@@ -1,0 +1,4 @@
+using QuantumLM.ReferenceHost;
+
+WebApplication app = HostApp.Build(args);
+await app.RunAsync();
