@@ -29,8 +29,8 @@ internal static class HammingTransport
     /// <summary>Below this many pairs every pair is an arc and one solve suffices.</summary>
     internal const long DenseLimit = 1 << 16;
 
-    private const int NearestPerKey = 6;
-    private const int ViolationsPerRow = 6;
+    internal static int NearestPerKey = int.Parse(Environment.GetEnvironmentVariable("QLM_NN") ?? "6", System.Globalization.CultureInfo.InvariantCulture);
+    internal static int ViolationsPerRow = int.Parse(Environment.GetEnvironmentVariable("QLM_VR") ?? "6", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Statistics of the last solve on this thread (for tests and benchmarks).</summary>
     [ThreadStatic]
@@ -48,6 +48,7 @@ internal static class HammingTransport
             return 0;
         }
 
+        long setupStart = System.Diagnostics.Stopwatch.GetTimestamp();
         var stats = new SolveStatistics();
         t_last = stats;
         var arcs = new List<long>();
@@ -67,6 +68,9 @@ internal static class HammingTransport
         }
 
         long[] arcArray = SortDistinct(arcs);
+        stats.SetupTicks = System.Diagnostics.Stopwatch.GetTimestamp() - setupStart;
+        long[]? arcFlow = null;
+        long[]? potentials = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -79,35 +83,72 @@ internal static class HammingTransport
                 costs[i] = d * d;
             }
 
-            var solver = new SparseTransport(m, k, arcArray, costs, supply, demand);
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            var solver = new SparseTransport(m, k, arcArray, costs, supply, demand, arcFlow, potentials);
             Int128 cost = solver.Solve(cancellationToken);
+            stats.SolveTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
             stats.Phases += solver.Phases;
+            stats.LevelGraphs += solver.LevelGraphs;
             if (dense)
             {
                 return cost;
             }
 
-            long[] potX = new long[m];
-            long[] potY = new long[k];
-            for (int x = 0; x < m; x++)
-            {
-                potX[x] = solver.Potential(x);
-            }
-
-            for (int y = 0; y < k; y++)
-            {
-                potY[y] = solver.Potential(m + y);
-            }
-
-            List<long> violations = Price(sources, sinks, potX, potY, cancellationToken);
+            long[] pot = solver.Potentials();
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            List<long> violations = Price(sources, sinks, pot.AsSpan(0, m).ToArray(), pot.AsSpan(m, k).ToArray(), cancellationToken);
+            stats.PriceTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             stats.Violations += violations.Count;
             if (violations.Count == 0)
             {
                 return cost;
             }
 
+            // Warm start for the next round: keep the flow except out of the sources that have violating pairs
+            // (their flow goes back to the super source), raise those sources' potentials until every arc out of
+            // them has a non-negative reduced cost, and move the terminals' potentials so their open arcs do too.
+            bool[] reset = new bool[m];
+            foreach (long a in violations)
+            {
+                int x = (int)(a / k);
+                int y = (int)(a % k);
+                reset[x] = true;
+                int d = sources.Distance(x, sinks, y);
+                pot[x] = Math.Max(pot[x], pot[m + y] - (d * d));
+            }
+
             violations.AddRange(arcArray);
-            arcArray = SortDistinct(violations);
+            long[] next = SortDistinct(violations);
+            long[] nextFlow = new long[next.Length];
+            for (int i = 0, j = 0; i < next.Length; i++)
+            {
+                while (j < arcArray.Length && arcArray[j] < next[i])
+                {
+                    j++;
+                }
+
+                if (j < arcArray.Length && arcArray[j] == next[i] && !reset[(int)(next[i] / k)])
+                {
+                    nextFlow[i] = solver.ArcFlow(j);
+                }
+            }
+
+            long maxX = long.MinValue, minY = long.MaxValue;
+            for (int x = 0; x < m; x++)
+            {
+                maxX = Math.Max(maxX, pot[x]);
+            }
+
+            for (int y = 0; y < k; y++)
+            {
+                minY = Math.Min(minY, pot[m + y]);
+            }
+
+            pot[m + k] = maxX;
+            pot[m + k + 1] = minY;
+            arcArray = next;
+            arcFlow = nextFlow;
+            potentials = pot;
         }
     }
 
@@ -360,6 +401,17 @@ internal static class HammingTransport
 
         public int Arcs { get; set; }
 
+        public int LevelGraphs { get; set; }
+
         public long Violations { get; set; }
+
+        public long SolveTicks { get; set; }
+
+        public long PriceTicks { get; set; }
+
+        public long SetupTicks { get; set; }
+
+        public override string ToString() =>
+            $"rounds {Rounds} phases {Phases} levelgraphs {LevelGraphs} arcs {Arcs} violations {Violations}; setup {SetupTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, solve {SolveTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, price {PriceTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms";
     }
 }

@@ -32,7 +32,9 @@ internal sealed class SparseTransport
     /// <param name="arcCost">The cost of each arc.</param>
     /// <param name="supply">Supply of each source.</param>
     /// <param name="demand">Demand of each sink (same total as the supplies).</param>
-    public SparseTransport(int m, int k, ReadOnlySpan<long> arcs, ReadOnlySpan<int> arcCost, ReadOnlySpan<long> supply, ReadOnlySpan<long> demand)
+    /// <param name="arcFlow">Optional initial flow on each arc (a warm start); supplies and demands are reduced by it.</param>
+    /// <param name="potentials">Optional initial potentials (length m + k + 2); every residual arc must have a non-negative reduced cost under them, except arcs into the super source.</param>
+    public SparseTransport(int m, int k, ReadOnlySpan<long> arcs, ReadOnlySpan<int> arcCost, ReadOnlySpan<long> supply, ReadOnlySpan<long> demand, long[]? arcFlow = null, long[]? potentials = null)
     {
         _m = m;
         _k = k;
@@ -45,7 +47,8 @@ internal sealed class SparseTransport
         _rev = new int[2 * arcCount];
         _cap = new long[2 * arcCount];
         _cost = new long[2 * arcCount];
-        _pot = new long[_nodes];
+        _pot = potentials is null ? new long[_nodes] : (long[])potentials.Clone();
+        _arcEdge = new int[arcs.Length];
 
         // Degrees, then CSR offsets.
         int[] degree = new int[_nodes];
@@ -83,7 +86,7 @@ internal sealed class SparseTransport
 
         for (int i = 0; i < arcs.Length; i++)
         {
-            AddArc(pos, (int)(arcs[i] / k), m + (int)(arcs[i] % k), Infinite, arcCost[i]);
+            _arcEdge[i] = AddArc(pos, (int)(arcs[i] / k), m + (int)(arcs[i] % k), Infinite, arcCost[i]);
         }
 
         for (int y = 0; y < k; y++)
@@ -92,10 +95,37 @@ internal sealed class SparseTransport
         }
 
         _total = total;
+        if (arcFlow is not null)
+        {
+            // Warm start: put the flow on the arcs and on the matching super-source and super-sink arcs.
+            for (int i = 0; i < arcs.Length; i++)
+            {
+                long f = arcFlow[i];
+                if (f <= 0)
+                {
+                    continue;
+                }
+
+                int e = _arcEdge[i];
+                _cap[_rev[e]] += f;
+                int x = (int)(arcs[i] / k);
+                int y = (int)(arcs[i] % k);
+                PushOnTerminalArc(x, _source, f);
+                PushOnTerminalArc(m + y, _sink, f);
+                _shipped += f;
+            }
+        }
     }
+
+    private readonly long _shipped;
+
+    private readonly int[] _arcEdge;
 
     /// <summary>Gets the number of primal–dual phases the last <see cref="Solve"/> ran.</summary>
     public int Phases { get; private set; }
+
+    /// <summary>Gets the number of Dinic level graphs the last <see cref="Solve"/> built.</summary>
+    public int LevelGraphs { get; private set; }
 
     /// <summary>Gets the potential of source <c>x</c> (index x) or sink <c>y</c> (index m + y).</summary>
     public long Potential(int node) => _pot[node];
@@ -105,7 +135,7 @@ internal sealed class SparseTransport
     /// <exception cref="InvalidOperationException">The arcs cannot carry the supplies (the caller guarantees they can).</exception>
     public Int128 Solve(CancellationToken cancellationToken)
     {
-        long flow = 0;
+        long flow = _shipped;
         long[] dist = new long[_nodes];
         bool[] settled = new bool[_nodes];
         int[] level = new int[_nodes];
@@ -132,6 +162,7 @@ internal sealed class SparseTransport
             long pushed = 0;
             while (LevelGraph(level, queue))
             {
+                LevelGraphs++;
                 Array.Copy(_head, current, _nodes);
                 pushed += BlockingFlow(level, current, path);
             }
@@ -179,7 +210,31 @@ internal sealed class SparseTransport
         }
     }
 
-    private void AddArc(int[] pos, int u, int v, long capacity, long cost)
+    /// <summary>Gets the flow on arc i of the arc list given to the constructor.</summary>
+    public long ArcFlow(int i) => _cap[_rev[_arcEdge[i]]];
+
+    /// <summary>Gets a copy of the potentials (length m + k + 2; the super source is m + k, the super sink m + k + 1).</summary>
+    public long[] Potentials() => (long[])_pot.Clone();
+
+    /// <summary>Moves f units onto the arc between a node and a terminal (S → x for sources, y → T for sinks).</summary>
+    private void PushOnTerminalArc(int node, int terminal, long f)
+    {
+        for (int e = _head[node]; e < _head[node + 1]; e++)
+        {
+            if (_to[e] == terminal)
+            {
+                // e is node → terminal; for the source side the forward arc is S → node (the reverse of e).
+                int forward = terminal == _source ? _rev[e] : e;
+                _cap[forward] -= f;
+                _cap[_rev[forward]] += f;
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("terminal arc not found");
+    }
+
+    private int AddArc(int[] pos, int u, int v, long capacity, long cost)
     {
         int a = pos[u]++;
         int b = pos[v]++;
@@ -191,6 +246,7 @@ internal sealed class SparseTransport
         _cap[b] = 0;
         _cost[b] = -cost;
         _rev[b] = a;
+        return a;
     }
 
     private long Dijkstra(long[] dist, bool[] settled, MinHeap heap)
@@ -222,6 +278,11 @@ internal sealed class SparseTransport
                 }
 
                 int v = _to[e];
+                if (settled[v])
+                {
+                    continue;
+                }
+
                 long nd = pu + _cost[e] - _pot[v];
                 if (nd < dist[v])
                 {
