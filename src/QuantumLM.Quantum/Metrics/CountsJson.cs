@@ -73,7 +73,7 @@ public static class CountsJson
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 4 });
         try
         {
-            if (!reader.Read())
+            if (utf8.IndexOfAnyExcept(" \t\r\n"u8) < 0 || !reader.Read())
             {
                 throw Error(isIdeal, sourceName, null, $"the {what} document is empty; expected a JSON object {{\"<bitstring>\": <number>, ...}}");
             }

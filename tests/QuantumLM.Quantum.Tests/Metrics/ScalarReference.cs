@@ -220,9 +220,9 @@ internal static class ScalarReference
 /// <summary>Random test inputs from a seed.</summary>
 internal static class RandomInputs
 {
-    public static Counts Counts(QuantumLM.Abstractions.SeededRandom rng, int width, int maxSupport, int maxCount = 50)
+    public static Counts Counts(QuantumLM.Abstractions.SeededRandom rng, int width, int maxSupport, int maxCount = 50, int minSupport = 1)
     {
-        int support = 1 + (int)rng.NextUInt64((ulong)maxSupport);
+        int support = minSupport + (int)rng.NextUInt64((ulong)(maxSupport - minSupport + 1));
         var entries = new List<KeyValuePair<string, long>>();
         for (int i = 0; i < support; i++)
         {
