@@ -15,7 +15,8 @@ namespace QuantumLM.Quantum.Metrics;
 /// <list type="number">
 /// <item>Start with the arcs of a feasible north-west-corner plan plus, for every key on either side, its nearest
 /// keys on the other side.</item>
-/// <item>Solve the sparse problem exactly (<see cref="SparseTransport"/>, integer primal–dual).</item>
+/// <item>Solve the sparse problem exactly (<see cref="TransportSimplex"/>, an integer network simplex that keeps its
+/// basis when columns are added).</item>
 /// <item>Price every pair (x, y) against the optimal potentials π: a pair with d_H(x,y)² + π(x) − π(y) &lt; 0 violates
 /// dual feasibility. The pricing pass recomputes costs with popcount (an AVX-512 nibble-table popcount, eight pairs
 /// per instruction group, where available) and is split across cores.</item>
@@ -29,8 +30,8 @@ internal static class HammingTransport
     /// <summary>Below this many pairs every pair is an arc and one solve suffices.</summary>
     internal const long DenseLimit = 1 << 16;
 
-    internal static int NearestPerKey = int.Parse(Environment.GetEnvironmentVariable("QLM_NN") ?? "6", System.Globalization.CultureInfo.InvariantCulture);
-    internal static int ViolationsPerRow = int.Parse(Environment.GetEnvironmentVariable("QLM_VR") ?? "6", System.Globalization.CultureInfo.InvariantCulture);
+    internal static int NearestPerKey = int.Parse(Environment.GetEnvironmentVariable("QLM_NN") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
+    internal static int ViolationsPerRow = int.Parse(Environment.GetEnvironmentVariable("QLM_VR") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Statistics of the last solve on this thread (for tests and benchmarks).</summary>
     [ThreadStatic]
@@ -69,34 +70,43 @@ internal static class HammingTransport
 
         long[] arcArray = SortDistinct(arcs);
         stats.SetupTicks = System.Diagnostics.Stopwatch.GetTimestamp() - setupStart;
-        long[]? arcFlow = null;
-        long[]? potentials = null;
+        long maxCost = (long)sources.Width * sources.Width;
+        var simplex = new TransportSimplex(m, k, supply, demand, maxCost);
+        foreach (long a in arcArray)
+        {
+            int x = (int)(a / k), y = (int)(a % k);
+            int d = sources.Distance(x, sinks, y);
+            simplex.AddArc(x, y, (long)d * d);
+        }
+
+        long[] potX = new long[m];
+        long[] potY = new long[k];
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             stats.Rounds++;
-            stats.Arcs = arcArray.Length;
-            int[] costs = new int[arcArray.Length];
-            for (int i = 0; i < arcArray.Length; i++)
-            {
-                int d = sources.Distance((int)(arcArray[i] / k), sinks, (int)(arcArray[i] % k));
-                costs[i] = d * d;
-            }
-
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            var solver = new SparseTransport(m, k, arcArray, costs, supply, demand, arcFlow, potentials);
-            Int128 cost = solver.Solve(cancellationToken);
+            Int128 cost = simplex.Solve(cancellationToken);
             stats.SolveTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-            stats.Phases += solver.Phases;
-            stats.LevelGraphs += solver.LevelGraphs;
+            stats.Arcs = simplex.RealArcs;
+            stats.Phases = (int)Math.Min(int.MaxValue, simplex.Pivots);
             if (dense)
             {
                 return cost;
             }
 
-            long[] pot = solver.Potentials();
+            for (int x = 0; x < m; x++)
+            {
+                potX[x] = simplex.Potential(x);
+            }
+
+            for (int y = 0; y < k; y++)
+            {
+                potY[y] = simplex.Potential(m + y);
+            }
+
             long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-            List<long> violations = Price(sources, sinks, pot.AsSpan(0, m).ToArray(), pot.AsSpan(m, k).ToArray(), cancellationToken);
+            List<long> violations = Price(sources, sinks, potX, potY, cancellationToken);
             stats.PriceTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             stats.Violations += violations.Count;
             if (violations.Count == 0)
@@ -104,51 +114,13 @@ internal static class HammingTransport
                 return cost;
             }
 
-            // Warm start for the next round: keep the flow except out of the sources that have violating pairs
-            // (their flow goes back to the super source), raise those sources' potentials until every arc out of
-            // them has a non-negative reduced cost, and move the terminals' potentials so their open arcs do too.
-            bool[] reset = new bool[m];
+            // A violating pair has a negative reduced cost, so it is not an arc yet: add it as a non-basic column.
             foreach (long a in violations)
             {
-                int x = (int)(a / k);
-                int y = (int)(a % k);
-                reset[x] = true;
+                int x = (int)(a / k), y = (int)(a % k);
                 int d = sources.Distance(x, sinks, y);
-                pot[x] = Math.Max(pot[x], pot[m + y] - (d * d));
+                simplex.AddArc(x, y, (long)d * d);
             }
-
-            violations.AddRange(arcArray);
-            long[] next = SortDistinct(violations);
-            long[] nextFlow = new long[next.Length];
-            for (int i = 0, j = 0; i < next.Length; i++)
-            {
-                while (j < arcArray.Length && arcArray[j] < next[i])
-                {
-                    j++;
-                }
-
-                if (j < arcArray.Length && arcArray[j] == next[i] && !reset[(int)(next[i] / k)])
-                {
-                    nextFlow[i] = solver.ArcFlow(j);
-                }
-            }
-
-            long maxX = long.MinValue, minY = long.MaxValue;
-            for (int x = 0; x < m; x++)
-            {
-                maxX = Math.Max(maxX, pot[x]);
-            }
-
-            for (int y = 0; y < k; y++)
-            {
-                minY = Math.Min(minY, pot[m + y]);
-            }
-
-            pot[m + k] = maxX;
-            pot[m + k + 1] = minY;
-            arcArray = next;
-            arcFlow = nextFlow;
-            potentials = pot;
         }
     }
 
@@ -242,10 +214,54 @@ internal static class HammingTransport
         }
     }
 
-    /// <summary>Finds, per source, the most violated pairs: d² + π(x) − π(y) &lt; 0.</summary>
+    /// <summary>
+    /// Finds, per source, the most violated pairs: d² + π(x) − π(y) &lt; 0. Sinks are grouped by Hamming weight and
+    /// sorted by potential, descending; since d(x, y) ≥ |w(x) − w(y)|, a row only scans, in each weight group, the
+    /// prefix of sinks with π(y) &gt; π(x) + (w(x) − w(y))². That prunes, for example, every pair between the two
+    /// clusters of a noisy GHZ state.
+    /// </summary>
     private static List<long> Price(PackedKeys sources, PackedKeys sinks, long[] potX, long[] potY, CancellationToken cancellationToken)
     {
         int m = sources.Count, k = sinks.Count;
+        int width = sources.Width;
+        int[] weight = new int[k];
+        for (int y = 0; y < k; y++)
+        {
+            int w = 0;
+            for (int l = 0; l < sinks.LimbCount; l++)
+            {
+                w += BitOperations.PopCount(sinks.Limb(l)[y]);
+            }
+
+            weight[y] = w;
+        }
+
+        // Order sinks by (weight, potential descending); keep keys and potentials in that order.
+        int[] order = new int[k];
+        for (int y = 0; y < k; y++)
+        {
+            order[y] = y;
+        }
+
+        Array.Sort(order, (a, b) => weight[a] != weight[b] ? weight[a].CompareTo(weight[b]) : potY[b].CompareTo(potY[a]));
+        int[] groupStart = new int[width + 2];
+        foreach (int y in order)
+        {
+            groupStart[weight[y] + 1]++;
+        }
+
+        for (int w = 0; w <= width; w++)
+        {
+            groupStart[w + 1] += groupStart[w];
+        }
+
+        PackedKeys sorted = sinks.Select(order);
+        long[] sortedPot = new long[k];
+        for (int i = 0; i < k; i++)
+        {
+            sortedPot[i] = potY[order[i]];
+        }
+
         int workers = Environment.ProcessorCount;
         var bag = new List<long>[workers];
         Parallel.For(
@@ -259,13 +275,50 @@ internal static class HammingTransport
                 for (int x = worker; x < m; x += workers)
                 {
                     row.Clear();
-                    if (sources.LimbCount == 1 && Avx512BW.IsSupported && k >= 8)
+                    long px = potX[x];
+                    int wx = 0;
+                    for (int l = 0; l < sources.LimbCount; l++)
                     {
-                        PriceRowAvx512(sources.Limb(0)[x], potX[x], sinks.Limb(0), potY, row);
+                        wx += BitOperations.PopCount(sources.Limb(l)[x]);
                     }
-                    else
+
+                    for (int w = 0; w <= width; w++)
                     {
-                        PriceRowScalar(sources, x, potX[x], sinks, potY, row);
+                        int start = groupStart[w], end = groupStart[w + 1];
+                        if (start == end)
+                        {
+                            continue;
+                        }
+
+                        long threshold = px + ((long)(wx - w) * (wx - w));
+                        if (sortedPot[start] <= threshold)
+                        {
+                            continue;
+                        }
+
+                        // Prefix of the group with potential above the threshold (potentials descend).
+                        int lo = start, hi = end;
+                        while (lo < hi)
+                        {
+                            int mid = (lo + hi) >>> 1;
+                            if (sortedPot[mid] > threshold)
+                            {
+                                lo = mid + 1;
+                            }
+                            else
+                            {
+                                hi = mid;
+                            }
+                        }
+
+                        if (sources.LimbCount == 1 && Avx512BW.IsSupported)
+                        {
+                            PriceRangeAvx512(sources.Limb(0)[x], px, sorted.Limb(0), sortedPot, start, lo, row);
+                        }
+                        else
+                        {
+                            PriceRangeScalar(sources, x, px, sorted, sortedPot, start, lo, row);
+                        }
                     }
 
                     if (row.Count > ViolationsPerRow)
@@ -276,7 +329,7 @@ internal static class HammingTransport
 
                     foreach (var (_, y) in row)
                     {
-                        local.Add(((long)x * k) + y);
+                        local.Add(((long)x * k) + order[y]);
                     }
                 }
 
@@ -291,52 +344,27 @@ internal static class HammingTransport
         return all;
     }
 
-    private static void PriceRowScalar(PackedKeys sources, int x, long px, PackedKeys sinks, long[] potY, List<(long, int)> row)
+    private static void PriceRangeScalar(PackedKeys sources, int x, long px, PackedKeys sinks, long[] potY, int start, int end, List<(long, int)> row)
     {
-        int k = sinks.Count;
-        if (sources.LimbCount == 1)
-        {
-            ulong key = sources.Limb(0)[x];
-            ulong[] col = sinks.Limb(0);
-            for (int y = 0; y < k; y++)
-            {
-                long slack = potY[y] - px;
-                if (slack > 0)
-                {
-                    long d = BitOperations.PopCount(key ^ col[y]);
-                    if (d * d < slack)
-                    {
-                        row.Add((slack - (d * d), y));
-                    }
-                }
-            }
-
-            return;
-        }
-
-        for (int y = 0; y < k; y++)
+        for (int y = start; y < end; y++)
         {
             long slack = potY[y] - px;
-            if (slack > 0)
+            long d = sources.Distance(x, sinks, y);
+            if (d * d < slack)
             {
-                long d = sources.Distance(x, sinks, y);
-                if (d * d < slack)
-                {
-                    row.Add((slack - (d * d), y));
-                }
+                row.Add((slack - (d * d), y));
             }
         }
     }
 
-    private static void PriceRowAvx512(ulong key, long px, ulong[] col, long[] potY, List<(long, int)> row)
+    private static void PriceRangeAvx512(ulong key, long px, ulong[] col, long[] potY, int start, int end, List<(long, int)> row)
     {
-        int k = col.Length;
-        int done = k - (k % 8);
+        int done = start + ((end - start) & ~7);
         Vector512<ulong> kx = Vector512.Create(key);
         Vector512<long> pxv = Vector512.Create(px);
         ref ulong c0 = ref MemoryMarshal.GetArrayDataReference(col);
         ref long p0 = ref MemoryMarshal.GetArrayDataReference(potY);
-        for (int y = 0; y < done; y += 8)
+        for (int y = start; y < done; y += 8)
         {
             Vector512<long> slack = Vector512.LoadUnsafe(ref p0, (nuint)y) - pxv;
             Vector512<long> d = PopCount(Vector512.LoadUnsafe(ref c0, (nuint)y) ^ kx).AsInt64();
@@ -350,7 +378,7 @@ internal static class HammingTransport
             }
         }
 
-        for (int y = done; y < k; y++)
+        for (int y = done; y < end; y++)
         {
             long slack = potY[y] - px;
             long d = BitOperations.PopCount(key ^ col[y]);
@@ -412,6 +440,6 @@ internal static class HammingTransport
         public long SetupTicks { get; set; }
 
         public override string ToString() =>
-            $"rounds {Rounds} phases {Phases} levelgraphs {LevelGraphs} arcs {Arcs} violations {Violations}; setup {SetupTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, solve {SolveTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, price {PriceTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms";
+            $"rounds {Rounds} pivots {Phases} arcs {Arcs} violations {Violations}; setup {SetupTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, solve {SolveTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, price {PriceTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms";
     }
 }
