@@ -1,27 +1,21 @@
 using System.Diagnostics;
-using QuantumLM.Abstractions.Quantum;
 using QuantumLM.Quantum.Metrics;
 
 namespace QuantumLM.Quantum.Benchmarks.Metrics;
 
+/// <summary>A one-shot sanity run of the W₂ workloads with solver statistics (not a measurement; the figures come from the benchmarks).</summary>
 internal static class MetricsProbe
 {
     public static void Run(string[] args)
     {
-        int width = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
-        int shots = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-        var a = NoisyGhz.Counts(width, shots, 1);
-        var b = NoisyGhz.Counts(width, shots, 2);
-        Console.WriteLine($"width {width} shots {shots}: supports {a.Count} x {b.Count}");
-        var pa = PackedCounts.From(a);
-        var pb = PackedIdeal.From(ProbabilityDistribution.FromCounts(b));
-        for (int rep = 0; rep < 2; rep++)
+        foreach (string name in args)
         {
+            var c = MetricsCase.Create(name);
+            Console.WriteLine(c);
             var sw = Stopwatch.StartNew();
-            var r = MetricsEngine.W2(pa, pb, long.MaxValue);
+            var r = MetricsEngine.W2(c.P, c.Q, long.MaxValue);
             sw.Stop();
-            var st = HammingTransport.LastStatistics;
-            Console.WriteLine($"W2 = {r.Value:R} ({r.Method}) in {sw.Elapsed.TotalMilliseconds:F1} ms; {st}; GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
+            Console.WriteLine($"  W2 = {r.Value:R} ({r.Method}) in {sw.Elapsed.TotalMilliseconds:F1} ms; {HammingTransport.LastStatistics}; GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
         }
     }
 }
