@@ -7,6 +7,8 @@ namespace QuantumLM.Quantum.Benchmarks.Metrics;
 
 /// <summary>Φ + entropy + marginals + Λ on the 50-bit, ≈20,500-support noisy-GHZ counts: SIMD kernels vs a scalar loop over the same packed data.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MaxColumn]
 [ShortRunJob]
 public class MetricsKernelBenchmarks
 {
@@ -25,9 +27,10 @@ public class MetricsKernelBenchmarks
     [Benchmark]
     public double PhiEntropyMarginalsLambda_Simd()
     {
-        var (phi, entropy) = MetricsEngine.Phi(_case.P, millerMadow: false);
+        long[] ones = MetricsEngine.MarginalCounts(_case.P);
+        var (phi, entropy) = MetricsEngine.Phi(_case.P, millerMadow: false, ones);
         var (lambda, _, _) = MetricsEngine.Fidelity(_case.P, _case.Q);
-        double lower = MetricsEngine.MarginalLowerBound(_case.P, _case.Q);
+        double lower = MetricsEngine.MarginalLowerBound(_case.P, _case.Q, ones);
         return phi!.Value + entropy + lambda + lower;
     }
 
@@ -46,6 +49,8 @@ public class MetricsKernelBenchmarks
 
 /// <summary>Counts from 1,000,000 raw 20-bit noisy-GHZ shots.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MaxColumn]
 [ShortRunJob]
 public class HistogramBenchmarks
 {
@@ -60,6 +65,8 @@ public class HistogramBenchmarks
 
 /// <summary>Exact W₂ (Hamming ground metric) between two noisy-GHZ count sets.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MaxColumn]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class W2Benchmarks
 {

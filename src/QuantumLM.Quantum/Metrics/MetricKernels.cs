@@ -110,25 +110,18 @@ internal static class MetricKernels
         int m = pKeys.Count, k = qKeys.Count;
         if (pKeys.LimbCount == 1)
         {
+            // Branch-free merge: the interleaving of two key sets is unpredictable, so no data-dependent branches.
             ulong[] a = pKeys.Limb(0), b = qKeys.Limb(0);
             while (i < m && j < k)
             {
                 ulong x = a[i], y = b[j];
-                if (x == y)
-                {
-                    up[u] = p[i++];
-                    uq[u++] = q[j++];
-                }
-                else if (x < y)
-                {
-                    up[u] = p[i++];
-                    uq[u++] = 0;
-                }
-                else
-                {
-                    up[u] = 0;
-                    uq[u++] = q[j++];
-                }
+                int takeP = x <= y ? 1 : 0;
+                int takeQ = x >= y ? 1 : 0;
+                up[u] = p[i] * takeP;
+                uq[u] = q[j] * takeQ;
+                u++;
+                i += takeP;
+                j += takeQ;
             }
         }
         else
@@ -167,21 +160,26 @@ internal static class MetricKernels
             done = n - (n % Vector512<ulong>.Count);
             ref ulong k0 = ref MemoryMarshal.GetReference(keys);
             ref T w0 = ref MemoryMarshal.GetReference(weights);
-            for (int b0 = 0; b0 < bits; b0 += 4)
+            for (int b0 = 0; b0 < bits; b0 += 8)
             {
-                int s0 = 63 - b0, s1 = 62 - b0, s2 = 61 - b0, s3 = 60 - b0;
-                Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                int shift = 56 - b0; // bit b0 + 7 lands in the sign bit; bit b0 + j after a further shift of 7 − j
+                Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 for (int i = 0; i < done; i += Vector512<ulong>.Count)
                 {
-                    Vector512<long> kv = Vector512.LoadUnsafe(ref k0, (nuint)i).AsInt64();
+                    Vector512<long> kv = Vector512.ShiftLeft(Vector512.LoadUnsafe(ref k0, (nuint)i).AsInt64(), shift);
                     Vector512<T> wv = Vector512.LoadUnsafe(ref w0, (nuint)i);
-                    a0 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, s0 & 63), 63).As<long, T>();
-                    a1 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, s1 & 63), 63).As<long, T>();
-                    a2 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, s2 & 63), 63).As<long, T>();
-                    a3 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, s3 & 63), 63).As<long, T>();
+                    a0 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 7), 63).As<long, T>();
+                    a1 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 6), 63).As<long, T>();
+                    a2 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 5), 63).As<long, T>();
+                    a3 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 4), 63).As<long, T>();
+                    a4 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 3), 63).As<long, T>();
+                    a5 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 2), 63).As<long, T>();
+                    a6 += wv & Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(kv, 1), 63).As<long, T>();
+                    a7 += wv & Vector512.ShiftRightArithmetic(kv, 63).As<long, T>();
                 }
 
                 Store(ones, b0, Vector512.Sum(a0), Vector512.Sum(a1), Vector512.Sum(a2), Vector512.Sum(a3));
+                Store(ones, b0 + 4, Vector512.Sum(a4), Vector512.Sum(a5), Vector512.Sum(a6), Vector512.Sum(a7));
             }
         }
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<ulong>.Count)
@@ -228,6 +226,11 @@ internal static class MetricKernels
     private static void Store<T>(Span<T> ones, int b0, T v0, T v1, T v2, T v3)
         where T : unmanaged, INumber<T>
     {
+        if (b0 >= ones.Length)
+        {
+            return;
+        }
+
         ones[b0] = v0;
         if (b0 + 1 < ones.Length)
         {

@@ -161,20 +161,21 @@ internal static class MetricsEngine
 
     public static CoreMetrics Compute(PackedCounts p, PackedIdeal? q, bool millerMadow, long w2Budget, bool computeW2 = true, CancellationToken cancellationToken = default)
     {
-        var (phi, phiEntropy) = Phi(p, millerMadow);
+        long[] ones = MarginalCounts(p);
+        var (phi, phiEntropy) = Phi(p, millerMadow, ones);
         if (q is null)
         {
             return new CoreMetrics(phi, phiEntropy, null, null, null, null, null);
         }
 
         var (lambda, gamma, hellinger) = Fidelity(p, q);
-        double w1Lower = MarginalLowerBound(p, q);
+        double w1Lower = MarginalLowerBound(p, q, ones);
         W2Result? w2 = computeW2 ? W2(p, q, w2Budget, cancellationToken) : null;
         return new CoreMetrics(phi, phiEntropy, lambda, gamma, hellinger, w1Lower, w2);
     }
 
     /// <summary>Φ = TC/(n − 1) (null for n &lt; 2) and phi_entropy = H(p̂)/n.</summary>
-    public static (double? Phi, double PhiEntropy) Phi(PackedCounts p, bool millerMadow)
+    public static (double? Phi, double PhiEntropy) Phi(PackedCounts p, bool millerMadow, long[]? marginalCounts = null)
     {
         int n = p.Width;
         long shots = p.Shots;
@@ -190,8 +191,7 @@ internal static class MetricsEngine
             return (null, phiEntropy);
         }
 
-        long[] ones = new long[n];
-        MetricKernels.MarginalOnes<long>(p.Keys, p.Counts, ones);
+        long[] ones = marginalCounts ?? MarginalCounts(p);
         double sumMarginal = 0, compensation = 0;
         for (int b = 0; b < n; b++)
         {
@@ -214,11 +214,31 @@ internal static class MetricsEngine
         return (tc / (n - 1), phiEntropy);
     }
 
+    /// <summary>For every bit k, the number of shots with bit k = 1 (exact).</summary>
+    public static long[] MarginalCounts(PackedCounts p)
+    {
+        long[] ones = new long[p.Width];
+        MetricKernels.MarginalOnes<long>(p.Keys, p.Counts, ones);
+        return ones;
+    }
+
     /// <summary>Λ = BC², Γ = 1 − Λ and the Hellinger distance, from the cancellation-free H² = ½ Σ (√p − √q)².</summary>
     public static (double Lambda, double Gamma, double Hellinger) Fidelity(PackedCounts p, PackedIdeal q)
     {
-        double[] prob = Probabilities(p);
-        var (bc, h2) = MetricKernels.Hellinger(p.Keys, prob, q.Keys, q.Probabilities);
+        double[] prob = System.Buffers.ArrayPool<double>.Shared.Rent(p.Counts.Length);
+        double bc, h2;
+        try
+        {
+            Span<double> span = prob.AsSpan(0, p.Counts.Length);
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<long, double>(p.Counts, span);
+            System.Numerics.Tensors.TensorPrimitives.Divide(span, (double)p.Shots, span);
+            (bc, h2) = MetricKernels.Hellinger(p.Keys, span, q.Keys, q.Probabilities);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(prob);
+        }
+
         h2 = Math.Clamp(h2, 0.0, 1.0);
 
         // BC = 1 − H² exactly; use whichever form has no cancellation.
@@ -229,12 +249,11 @@ internal static class MetricsEngine
     }
 
     /// <summary>Σₖ |p̂ₖ − qₖ| over the per-bit marginals.</summary>
-    public static double MarginalLowerBound(PackedCounts p, PackedIdeal q)
+    public static double MarginalLowerBound(PackedCounts p, PackedIdeal q, long[]? marginalCounts = null)
     {
         int n = p.Width;
-        long[] onesP = new long[n];
+        long[] onesP = marginalCounts ?? MarginalCounts(p);
         double[] onesQ = new double[n];
-        MetricKernels.MarginalOnes<long>(p.Keys, p.Counts, onesP);
         MetricKernels.MarginalOnes<double>(q.Keys, q.Probabilities, onesQ);
         double sum = 0, compensation = 0;
         for (int b = 0; b < n; b++)
