@@ -23,12 +23,6 @@ internal static class ScalarMetrics
         }
 
         double phi = (sum - h) / (n - 1);
-        double[] onesQ = Marginals(q.Keys, q.Probabilities, n);
-        double lower = 0;
-        for (int b = 0; b < n; b++)
-        {
-            lower += Math.Abs(ones[b] - onesQ[b]);
-        }
 
         // Merge on the union, √ and the Hellinger sums.
         ulong[] a = p.Keys.Limb(0), c = q.Keys.Limb(0);
@@ -58,7 +52,7 @@ internal static class ScalarMetrics
             h2 += (sp - sq) * (sp - sq);
         }
 
-        return phi + (h / n) + (bc * bc) + lower + (h2 / 2);
+        return phi + (h / n) + (bc * bc) + (1 - (bc * bc)) + Math.Sqrt(h2 / 2);
     }
 
     private static double[] Marginals(PackedKeys keys, double[] weights, int n)

@@ -90,6 +90,7 @@ internal static class HammingTransport
             stats.SolveTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
             stats.Arcs = simplex.RealArcs;
             stats.Phases = (int)Math.Min(int.MaxValue, simplex.Pivots);
+            stats.Detail = $"entering {simplex.PricingTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms, pivots {simplex.PivotTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms, moved nodes {simplex.MovedNodes}, cycle length {simplex.CycleLength}";
             if (dense)
             {
                 return cost;
@@ -200,7 +201,20 @@ internal static class HammingTransport
         {
             ulong key = rows.Limb(0)[r];
             ulong[] col = columns.Limb(0);
-            for (int c = 0; c < n; c++)
+            int c = 0;
+            if (Avx512BW.IsSupported)
+            {
+                Vector512<ulong> kx = Vector512.Create(key);
+                ref ulong c0 = ref MemoryMarshal.GetArrayDataReference(col);
+                ref byte d0 = ref MemoryMarshal.GetReference(dist);
+                for (; c + 8 <= n; c += 8)
+                {
+                    Vector128<byte> bytes = Avx512F.ConvertToVector128Byte(PopCount(Vector512.LoadUnsafe(ref c0, (nuint)c) ^ kx));
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, c), bytes.AsUInt64().ToScalar());
+                }
+            }
+
+            for (; c < n; c++)
             {
                 dist[c] = (byte)BitOperations.PopCount(key ^ col[c]);
             }
@@ -439,7 +453,9 @@ internal static class HammingTransport
 
         public long SetupTicks { get; set; }
 
+        public string? Detail { get; set; }
+
         public override string ToString() =>
-            $"rounds {Rounds} pivots {Phases} arcs {Arcs} violations {Violations}; setup {SetupTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, solve {SolveTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, price {PriceTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms";
+            $"rounds {Rounds} pivots {Phases} arcs {Arcs} violations {Violations}; setup {SetupTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, solve {SolveTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms, price {PriceTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms; {Detail}";
     }
 }

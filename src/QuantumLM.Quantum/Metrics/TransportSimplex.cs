@@ -76,6 +76,18 @@ internal sealed class TransportSimplex
         }
     }
 
+    /// <summary>Gets the time spent choosing entering arcs, in stopwatch ticks.</summary>
+    public long PricingTicks { get; private set; }
+
+    /// <summary>Gets the time spent in pivots (cycle, flow and tree updates), in stopwatch ticks.</summary>
+    public long PivotTicks { get; private set; }
+
+    /// <summary>Gets the total number of nodes re-hung in subtree updates.</summary>
+    public long MovedNodes { get; private set; }
+
+    /// <summary>Gets the total length of the pivot cycles.</summary>
+    public long CycleLength { get; private set; }
+
     /// <summary>Gets the number of pivots so far.</summary>
     public long Pivots { get; private set; }
 
@@ -112,13 +124,17 @@ internal sealed class TransportSimplex
         int block = Math.Max(64, (int)Math.Sqrt(_arcCount));
         while (true)
         {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             int entering = FindEntering(block);
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            PricingTicks += t1 - t0;
             if (entering < 0)
             {
                 break;
             }
 
             Pivot(entering);
+            PivotTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             if ((++Pivots & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -211,6 +227,7 @@ internal sealed class TransportSimplex
         }
 
         int join = a;
+        CycleLength += _depth[u] + _depth[v] - (2 * _depth[join]) + 1;
 
         // Cycle orientation: u → v (entering), v up to join, join down to u. Backward arcs bound the step.
         long delta = long.MaxValue;
@@ -292,6 +309,7 @@ internal sealed class TransportSimplex
         while (top > 0)
         {
             int x = _stack[--top];
+            MovedNodes++;
             _pot[x] += shift;
             _depth[x] = _depth[_parent[x]] + 1;
             for (int c = _firstChild[x]; c >= 0; c = _nextSibling[c])
