@@ -87,6 +87,19 @@ public sealed class CalculatorTests
     }
 
     [Fact]
+    public void TinyIdealProbabilities_RoundToZeroWeight_StillSolve()
+    {
+        var counts = Counts.Create(new Dictionary<string, long> { ["000"] = 480, ["111"] = 470, ["001"] = 30, ["110"] = 20 });
+        var withTiny = ProbabilityDistribution.Create(new Dictionary<string, double> { ["000"] = 0.5, ["111"] = 0.4999999995, ["010"] = 5e-10 });
+        var without = ProbabilityDistribution.Create(new Dictionary<string, double> { ["000"] = 0.5, ["111"] = 0.5 });
+        double a = s_calculator.Compute(counts, withTiny).W2!.Value;
+        double b = s_calculator.Compute(counts, without).W2!.Value;
+        Assert.Equal(b, a, 1e-6);
+        Assert.Equal(ScalarReference.W2(counts.Entries, [new("000", 1), new("111", 1)]), b, 1e-12); // = √0.08 (hand: 0.02·1 + 0.02·1 + 0.01·4)
+        Assert.Equal(Math.Sqrt(0.08), b, 1e-12);
+    }
+
+    [Fact]
     public void Undersampled_WhenDistinctOutcomesExceedATenthOfShots()
     {
         var counts = Counts.Create(new Dictionary<string, long> { ["00"] = 5, ["01"] = 1, ["10"] = 1, ["11"] = 1 });
