@@ -30,8 +30,8 @@ internal static class HammingTransport
     /// <summary>Below this many pairs every pair is an arc and one solve suffices.</summary>
     internal const long DenseLimit = 1 << 16;
 
-    internal static int NearestPerKey = int.Parse(Environment.GetEnvironmentVariable("QLM_NN") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
-    internal static int ViolationsPerRow = int.Parse(Environment.GetEnvironmentVariable("QLM_VR") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
+    private const int NearestPerKey = 16;
+    private const int ViolationsPerRow = 16;
 
     /// <summary>Statistics of the last solve on this thread (for tests and benchmarks).</summary>
     [ThreadStatic]

@@ -32,9 +32,7 @@ internal sealed class SparseTransport
     /// <param name="arcCost">The cost of each arc.</param>
     /// <param name="supply">Supply of each source.</param>
     /// <param name="demand">Demand of each sink (same total as the supplies).</param>
-    /// <param name="arcFlow">Optional initial flow on each arc (a warm start); supplies and demands are reduced by it.</param>
-    /// <param name="potentials">Optional initial potentials (length m + k + 2); every residual arc must have a non-negative reduced cost under them, except arcs into the super source.</param>
-    public SparseTransport(int m, int k, ReadOnlySpan<long> arcs, ReadOnlySpan<int> arcCost, ReadOnlySpan<long> supply, ReadOnlySpan<long> demand, long[]? arcFlow = null, long[]? potentials = null)
+    public SparseTransport(int m, int k, ReadOnlySpan<long> arcs, ReadOnlySpan<int> arcCost, ReadOnlySpan<long> supply, ReadOnlySpan<long> demand)
     {
         _m = m;
         _k = k;
@@ -47,7 +45,7 @@ internal sealed class SparseTransport
         _rev = new int[2 * arcCount];
         _cap = new long[2 * arcCount];
         _cost = new long[2 * arcCount];
-        _pot = potentials is null ? new long[_nodes] : (long[])potentials.Clone();
+        _pot = new long[_nodes];
         _arcEdge = new int[arcs.Length];
 
         // Degrees, then CSR offsets.
@@ -95,29 +93,7 @@ internal sealed class SparseTransport
         }
 
         _total = total;
-        if (arcFlow is not null)
-        {
-            // Warm start: put the flow on the arcs and on the matching super-source and super-sink arcs.
-            for (int i = 0; i < arcs.Length; i++)
-            {
-                long f = arcFlow[i];
-                if (f <= 0)
-                {
-                    continue;
-                }
-
-                int e = _arcEdge[i];
-                _cap[_rev[e]] += f;
-                int x = (int)(arcs[i] / k);
-                int y = (int)(arcs[i] % k);
-                PushOnTerminalArc(x, _source, f);
-                PushOnTerminalArc(m + y, _sink, f);
-                _shipped += f;
-            }
-        }
     }
-
-    private readonly long _shipped;
 
     private readonly int[] _arcEdge;
 
@@ -135,7 +111,7 @@ internal sealed class SparseTransport
     /// <exception cref="InvalidOperationException">The arcs cannot carry the supplies (the caller guarantees they can).</exception>
     public Int128 Solve(CancellationToken cancellationToken)
     {
-        long flow = _shipped;
+        long flow = 0;
         long[] dist = new long[_nodes];
         bool[] settled = new bool[_nodes];
         int[] level = new int[_nodes];
@@ -215,24 +191,6 @@ internal sealed class SparseTransport
 
     /// <summary>Gets a copy of the potentials (length m + k + 2; the super source is m + k, the super sink m + k + 1).</summary>
     public long[] Potentials() => (long[])_pot.Clone();
-
-    /// <summary>Moves f units onto the arc between a node and a terminal (S → x for sources, y → T for sinks).</summary>
-    private void PushOnTerminalArc(int node, int terminal, long f)
-    {
-        for (int e = _head[node]; e < _head[node + 1]; e++)
-        {
-            if (_to[e] == terminal)
-            {
-                // e is node → terminal; for the source side the forward arc is S → node (the reverse of e).
-                int forward = terminal == _source ? _rev[e] : e;
-                _cap[forward] -= f;
-                _cap[_rev[forward]] += f;
-                return;
-            }
-        }
-
-        throw new InvalidOperationException("terminal arc not found");
-    }
 
     private int AddArc(int[] pos, int u, int v, long capacity, long cost)
     {
