@@ -168,8 +168,17 @@ public sealed class PropertyTests
     {
         // Supports large enough for the sparse column-generation path (above HammingTransport.DenseLimit pairs)
         // against one solve over every pair.
+        return SparseEqualsDense(seed, 16 + (int)(seed % 50));
+    }
+
+    [Theory]
+    [InlineData(1UL, 100)]
+    [InlineData(2UL, 156)]
+    public void W2_WideKeys_ColumnGenerationMatchesAllPairs(ulong seed, int width) => Assert.True(SparseEqualsDense(seed, width));
+
+    private static bool SparseEqualsDense(ulong seed, int width)
+    {
         var rng = new SeededRandom(seed);
-        int width = 16 + (int)(seed % 50);
         var a = PackedCounts.From(RandomInputs.Counts(rng, width, 400, 40, minSupport: 300));
         var b = PackedCounts.From(RandomInputs.Counts(rng, width, 400, 40, minSupport: 300));
         Assert.True((long)a.Counts.Length * b.Counts.Length > HammingTransport.DenseLimit);
