@@ -14,6 +14,8 @@ namespace QuantumLM.Quantum.Metrics;
 /// </summary>
 internal static class MetricKernels
 {
+    private const int Chunk = 8192;
+
     private static readonly double s_ln2 = Math.Log(2.0);
 
     /// <summary>Plug-in Shannon entropy in bits of counts (all positive) with total <paramref name="shots"/>.</summary>
@@ -89,13 +91,23 @@ internal static class MetricKernels
             Span<double> up = buffer.AsSpan(0, m + k);
             Span<double> uq = buffer.AsSpan(m + k, m + k);
             int u = AlignUnion(pKeys, p, qKeys, q, up, uq);
-            up = up[..u];
-            uq = uq[..u];
-            TensorPrimitives.Sqrt(up, up);
-            TensorPrimitives.Sqrt(uq, uq);
-            double bc = TensorPrimitives.Dot<double>(up, uq);
-            double distance = TensorPrimitives.Distance<double>(up, uq);
-            return (bc, 0.5 * distance * distance);
+
+            // In L2-sized chunks: TensorPrimitives switches to non-temporal stores above 256 KiB, which would evict
+            // the square roots right before Dot and Distance read them again.
+            double bc = 0, squares = 0;
+            for (int start = 0; start < u; start += Chunk)
+            {
+                int len = Math.Min(Chunk, u - start);
+                Span<double> cp = up.Slice(start, len);
+                Span<double> cq = uq.Slice(start, len);
+                TensorPrimitives.Sqrt(cp, cp);
+                TensorPrimitives.Sqrt(cq, cq);
+                bc += TensorPrimitives.Dot<double>(cp, cq);
+                double distance = TensorPrimitives.Distance<double>(cp, cq);
+                squares += distance * distance;
+            }
+
+            return (bc, 0.5 * squares);
         }
         finally
         {
