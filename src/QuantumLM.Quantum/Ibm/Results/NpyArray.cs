@@ -123,7 +123,12 @@ internal sealed class NpyArray
         long count = 1;
         foreach (int d in shape)
         {
-            count = checked(count * d);
+            if (d != 0 && count > maxBytes / itemSize / d)
+            {
+                throw Fail(where, $"array of shape ({string.Join(", ", shape)}) exceeds the limit of {maxBytes} bytes");
+            }
+
+            count *= d;
             if (count * itemSize > maxBytes)
             {
                 throw Fail(where, $"array of shape ({string.Join(", ", shape)}) exceeds the limit of {maxBytes} bytes");
