@@ -77,7 +77,7 @@ public static class IbmRuntimeServiceCollectionExtensions
 
         // The client and token provider are singletons holding their Refit clients, so the primary handler lives for
         // the process and recycles pooled connections itself (the IHttpClientFactory guidance for long-lived clients).
-        IHttpClientBuilder iam = services.AddRefitGeneratedClient<IIamApi>(IbmJsonContext.Default, static _ => new RefitSettings(), IamClientName)
+        IHttpClientBuilder iam = services.AddRefitGeneratedClient<IIamApi>(static _ => Settings(), IamClientName)
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(static (sp, c) =>
@@ -88,7 +88,7 @@ public static class IbmRuntimeServiceCollectionExtensions
             .RedactLoggedHeaders(static _ => true);
         iam.AddResilienceHandler("ibm-iam", IbmResilience.Configure);
 
-        IHttpClientBuilder runtime = services.AddRefitGeneratedClient<IIbmRuntimeApi>(IbmJsonContext.Default, static _ => new RefitSettings(), RuntimeClientName)
+        IHttpClientBuilder runtime = services.AddRefitGeneratedClient<IIbmRuntimeApi>(static _ => Settings(), RuntimeClientName)
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(static (sp, c) =>
@@ -110,6 +110,9 @@ public static class IbmRuntimeServiceCollectionExtensions
             sp.GetRequiredService<ILogger<IbmRuntimeClient>>()));
         return services;
     }
+
+    // snake_case, null omitted, numbers readable from strings: the source-generated context's own options, no reflection.
+    private static RefitSettings Settings() => new() { ContentSerializer = SystemTextJsonContentSerializer.ForContext(IbmJsonContext.Default) };
 
     private sealed class IbmRuntimeMarker;
 }

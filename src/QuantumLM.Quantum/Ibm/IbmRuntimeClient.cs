@@ -154,7 +154,7 @@ public class IbmRuntimeClient
         activity?.SetTag("quantumlm.backend", request.Backend);
         for (int attempt = 0; ; attempt++)
         {
-            Exception? unknown;
+            Exception unknown;
             try
             {
                 CreateJobResponseDto created = await _api.CreateJobAsync(body, cancellationToken).ConfigureAwait(false);
@@ -163,26 +163,28 @@ public class IbmRuntimeClient
                 activity?.SetTag("quantumlm.job_id", id);
                 return new IbmJobOperation(this, id, created.Backend ?? request.Backend, null, registers);
             }
-            catch (ApiException ex) when (IbmErrors.IsForcelistStatus((int)ex.StatusCode) || ex.StatusCode == System.Net.HttpStatusCode.RequestTimeout)
-            {
-                unknown = IbmErrors.FromApi("POST /jobs", ex);
-            }
             catch (ApiException ex)
             {
-                throw IbmErrors.FromApi("POST /jobs", ex);
+                IbmRuntimeException mapped = IbmErrors.FromApi("POST /jobs", ex);
+                if (!IbmErrors.IsForcelistStatus((int)ex.StatusCode) && ex.StatusCode != System.Net.HttpStatusCode.RequestTimeout)
+                {
+                    throw mapped;
+                }
+
+                unknown = mapped; // the service may have created the job before failing
             }
-            catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            catch (ApiRequestException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // Refused before it was sent, and the pipeline already retried it: the job does not exist.
-                throw MapTransport(ex, "POST /jobs");
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
-            {
-                unknown = MapTransport(ex, "POST /jobs");
-            }
-            catch (BrokenCircuitException ex)
-            {
-                throw MapTransport(ex, "POST /jobs");
+                Exception cause = IbmErrors.Unwrap(ex);
+                bool notSent = cause is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+                    or BrokenCircuitException or IbmRuntimeException or OperationCanceledException;
+                if (notSent || cause is not (HttpRequestException or TimeoutRejectedException))
+                {
+                    // Refused before it was sent (and already retried by the pipeline), or failed before sending (token): no job exists.
+                    throw cause as IbmRuntimeException ?? MapTransport(cause, "POST /jobs");
+                }
+
+                unknown = MapTransport(cause, "POST /jobs"); // sent, but the answer was lost
             }
 
             _logger.IbmSubmitOutcomeUnknown(request.Backend, clientTag, attempt + 1, unknown.Message);
@@ -429,17 +431,27 @@ public class IbmRuntimeClient
         {
             return await call(_api, cancellationToken).ConfigureAwait(false);
         }
+        catch (ApiException ex) when (ex.InnerException is System.Text.Json.JsonException json)
+        {
+            throw new IbmRuntimeException(QuantumLmErrorCodes.ServiceError, $"IBM Runtime {operation} answered with JSON that does not have the expected shape: {json.Message}", statusCode: (int)ex.StatusCode, innerException: ex);
+        }
         catch (ApiException ex)
         {
             throw IbmErrors.FromApi(operation, ex);
         }
+        catch (ApiRequestException ex)
+        {
+            Exception cause = IbmErrors.Unwrap(ex);
+            if (cause is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"IBM Runtime {operation} was cancelled", cause, cancellationToken);
+            }
+
+            throw MapTransport(cause, operation);
+        }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
         {
             throw MapTransport(ex, operation);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new IbmRuntimeException(QuantumLmErrorCodes.ServiceError, $"IBM Runtime {operation} answered with JSON that does not have the expected shape: {ex.Message}", innerException: ex);
         }
     }
 }

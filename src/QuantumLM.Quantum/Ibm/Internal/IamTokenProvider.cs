@@ -94,6 +94,10 @@ internal sealed class IamTokenProvider(IIamApi iam, IOptions<IbmRuntimeOptions> 
                 code,
                 message);
         }
+        catch (ApiRequestException ex) when (IbmErrors.Unwrap(ex) is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("IBM IAM token request was cancelled", IbmErrors.Unwrap(ex), cancellationToken);
+        }
         catch (Exception ex) when (IbmErrors.TryMapTransport(ex, $"IBM IAM token request to {o.IamUrl}", out IbmRuntimeException? mapped))
         {
             throw mapped;

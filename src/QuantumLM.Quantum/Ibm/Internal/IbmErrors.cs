@@ -81,15 +81,20 @@ internal static class IbmErrors
     /// <summary>Maps a transport failure (no usable response) to a transient <see cref="IbmRuntimeException"/>.</summary>
     public static bool TryMapTransport(Exception ex, string what, [NotNullWhen(true)] out IbmRuntimeException? mapped)
     {
+        ex = Unwrap(ex);
         mapped = ex switch
         {
             HttpRequestException h => new IbmRuntimeException(QuantumLmErrorCodes.ServiceError, $"{what} failed: the connection failed or was dropped ({h.HttpRequestError}: {h.Message})", isTransient: true, innerException: h),
             TimeoutRejectedException t => new IbmRuntimeException(QuantumLmErrorCodes.ServiceError, $"{what} timed out after {t.Timeout.TotalSeconds:0.###} s", isTransient: true, innerException: t),
             BrokenCircuitException b => new IbmRuntimeException(QuantumLmErrorCodes.ServiceError, $"{what} was not sent: too many recent failures opened the circuit breaker; try again later", isTransient: true, innerException: b),
+            IbmRuntimeException i => i,
             _ => null,
         };
         return mapped is not null;
     }
+
+    /// <summary>Refit wraps failures that happen before a response (transport errors, Polly rejections, errors raised by handlers) in <see cref="ApiRequestException"/>; this returns the cause.</summary>
+    public static Exception Unwrap(Exception ex) => ex is ApiRequestException { InnerException: { } inner } ? inner : ex;
 
     private static string? Text(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v)
