@@ -85,7 +85,7 @@ public static class IbmRuntimeServiceCollectionExtensions
                 c.BaseAddress = sp.GetRequiredService<IOptions<IbmRuntimeOptions>>().Value.IamUrl;
                 c.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .RedactLoggedHeaders(static _ => true);
+            .RemoveAllLoggers(); // the default handlers put raw header values (the bearer token) in the log state
         iam.AddResilienceHandler("ibm-iam", IbmResilience.Configure);
 
         IHttpClientBuilder runtime = services.AddRefitGeneratedClient<IIbmRuntimeApi>(static _ => Settings(), RuntimeClientName)
@@ -97,7 +97,7 @@ public static class IbmRuntimeServiceCollectionExtensions
                 c.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? new Uri(baseUrl.AbsoluteUri.TrimEnd('/')) : baseUrl;
                 c.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .RedactLoggedHeaders(static _ => true);
+            .RemoveAllLoggers(); // the default handlers put raw header values (the bearer token) in the log state
         runtime.AddResilienceHandler("ibm-runtime", IbmResilience.Configure);
         runtime.AddHttpMessageHandler<IbmAuthHandler>(); // inside the retry loop: every attempt gets a current token
 
