@@ -228,6 +228,44 @@ public sealed class IbmResultDecoderTests
         return true;
     }
 
+    [Property(MaxTest = 100)]
+    public bool WideRegisters_BothEncodings_MatchReferenceCounts(PositiveInt widthSeed, ulong[] hi, ulong[] lo, byte[] dup)
+    {
+        int bits = 65 + (widthSeed.Get % 140); // 65..204 bits: the multi-lane path
+        int n = Math.Min(hi.Length, lo.Length);
+        if (n == 0)
+        {
+            return true;
+        }
+
+        BigInteger mask = (BigInteger.One << bits) - 1;
+        var values = Enumerable.Range(0, n).Select(i => (((new BigInteger(hi[i]) << (bits - 64)) ^ lo[i]) & mask)).ToList();
+        values.AddRange(dup.Take(n).Select(d => values[d % n])); // repeated outcomes
+        var expected = Reference(values.Select(v => BinBig(v, bits)));
+        var registers = new[] { new FakeRegister("wide", bits, values) };
+        foreach (string json in new[] { FakeIbmRuntimeServer.PlainResult(registers), FakeIbmRuntimeServer.QiskitResult(registers) })
+        {
+            var counts = IbmResultDecoder.Decode(json).PubResults[0].Counts;
+            if (counts.Count != expected.Count || expected.Any(kv => counts[kv.Key] != kv.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string BinBig(BigInteger v, int bits)
+    {
+        var chars = new char[bits];
+        for (int i = 0; i < bits; i++)
+        {
+            chars[bits - 1 - i] = ((v >> i) & 1) == 1 ? '1' : '0';
+        }
+
+        return new string(chars);
+    }
+
     [Property(MaxTest = 300)]
     public bool ParseHex_MatchesBigIntegerReference(PositiveInt widthSeed, ulong hi, ulong lo)
     {

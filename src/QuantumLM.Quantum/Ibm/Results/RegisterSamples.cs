@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using QuantumLM.Abstractions.Quantum;
 
@@ -58,8 +59,15 @@ internal static class BitRowCounter
     /// </summary>
     public static Counts CountComposite(IReadOnlyList<RegisterSamples> leftToRight)
     {
+        KeyValuePair<string, long>[] entries = CountKeys(leftToRight, out int width);
+        return Counts.FromCanonical(width, entries);
+    }
+
+    /// <summary>The distinct canonical keys of the registers' joint outcomes and their counts, in ascending key order.</summary>
+    public static KeyValuePair<string, long>[] CountKeys(IReadOnlyList<RegisterSamples> leftToRight, out int width)
+    {
         int shots = leftToRight[0].Shots;
-        int width = 0;
+        width = 0;
         int rowBytes = 0;
         foreach (var r in leftToRight)
         {
@@ -100,25 +108,22 @@ internal static class BitRowCounter
             entries[n++] = new KeyValuePair<string, long>(MakeKey(rows, row * rowBytes, leftToRight, width), count);
         }
 
-        return Counts.FromCanonical(width, entries);
+        return entries;
     }
 
+    /// <summary>
+    /// Counts equal rows with a hash map over their packed form (cheap when few outcomes repeat often), then sorts the
+    /// distinct rows by that packed form (big-endian, so byte order is key order). The distinct rows come out in
+    /// ascending key order, so their keys are built and allocated in the order Counts keeps them.
+    /// </summary>
     private static List<(int Row, long Count)> CountDistinct(byte[] rows, int shots, int rowBytes)
     {
-        var result = new List<(int, long)>();
         if (rowBytes <= 8)
         {
             var map = new Dictionary<ulong, (int Row, long Count)>();
             for (int s = 0; s < shots; s++)
             {
-                ulong key = 0;
-                var span = rows.AsSpan(s * rowBytes, rowBytes);
-                for (int b = 0; b < span.Length; b++)
-                {
-                    key = (key << 8) | span[b];
-                }
-
-                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map, key, out bool exists);
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map, Pack(rows.AsSpan(s * rowBytes, rowBytes)), out bool exists);
                 if (!exists)
                 {
                     slot.Row = s;
@@ -127,27 +132,87 @@ internal static class BitRowCounter
                 slot.Count++;
             }
 
-            foreach (var v in map.Values)
-            {
-                result.Add((v.Row, v.Count));
-            }
+            return Sorted(map);
         }
-        else
+
+        if (rowBytes <= 16)
         {
-            var map = new Dictionary<int, long>(new RowComparer(rows, rowBytes));
+            var map = new Dictionary<UInt128, (int Row, long Count)>();
+            int low = rowBytes - 8;
             for (int s = 0; s < shots; s++)
             {
-                ref long slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map, s, out _);
-                slot++;
+                var row = rows.AsSpan(s * rowBytes, rowBytes);
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(map, new UInt128(Pack(row[..low]), Pack(row[low..])), out bool exists);
+                if (!exists)
+                {
+                    slot.Row = s;
+                }
+
+                slot.Count++;
             }
 
-            foreach (var (row, count) in map)
+            return Sorted(map);
+        }
+
+        // Wider rows: pack into 64-bit lanes (first lane most significant, zero-padded at the front).
+        int lanes = (rowBytes + 7) / 8;
+        int pad = lanes * 8 - rowBytes;
+        var packed = new ulong[(long)shots * lanes];
+        Span<byte> buffer = stackalloc byte[lanes * 8];
+        for (int s = 0; s < shots; s++)
+        {
+            buffer.Clear();
+            rows.AsSpan(s * rowBytes, rowBytes).CopyTo(buffer[pad..]);
+            for (int l = 0; l < lanes; l++)
             {
-                result.Add((row, count));
+                packed[s * lanes + l] = BinaryPrimitives.ReadUInt64BigEndian(buffer.Slice(l * 8, 8));
             }
+        }
+
+        var lanesComparer = new LaneComparer(packed, lanes);
+        var counts = new Dictionary<int, long>(lanesComparer);
+        for (int s = 0; s < shots; s++)
+        {
+            ref long slot = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, s, out _);
+            slot++;
+        }
+
+        int[] distinct = [.. counts.Keys];
+        Array.Sort(distinct, lanesComparer);
+        var result = new List<(int, long)>(distinct.Length);
+        foreach (int row in distinct)
+        {
+            result.Add((row, counts[row]));
         }
 
         return result;
+    }
+
+    private static List<(int Row, long Count)> Sorted<TKey>(Dictionary<TKey, (int Row, long Count)> map)
+        where TKey : notnull
+    {
+        var keys = new TKey[map.Count];
+        var values = new (int Row, long Count)[map.Count];
+        int i = 0;
+        foreach (var (k, v) in map)
+        {
+            keys[i] = k;
+            values[i++] = v;
+        }
+
+        Array.Sort(keys, values);
+        return [.. values];
+    }
+
+    private static ulong Pack(ReadOnlySpan<byte> bytes)
+    {
+        ulong key = 0;
+        foreach (byte b in bytes)
+        {
+            key = (key << 8) | b;
+        }
+
+        return key;
     }
 
     private static string MakeKey(byte[] rows, int start, IReadOnlyList<RegisterSamples> registers, int width) =>
@@ -185,15 +250,37 @@ internal static class BitRowCounter
         return table;
     }
 
-    private sealed class RowComparer(byte[] rows, int rowBytes) : IEqualityComparer<int>
+    /// <summary>Orders and hashes shot indices by their packed lanes (lexicographic = key order).</summary>
+    private sealed class LaneComparer(ulong[] packed, int lanes) : IComparer<int>, IEqualityComparer<int>
     {
-        public bool Equals(int x, int y) => rows.AsSpan(x * rowBytes, rowBytes).SequenceEqual(rows.AsSpan(y * rowBytes, rowBytes));
+        public int Compare(int x, int y)
+        {
+            int a = x * lanes, b = y * lanes;
+            for (int l = 0; l < lanes; l++)
+            {
+                int c = packed[a + l].CompareTo(packed[b + l]);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+
+            return 0;
+        }
+
+        public bool Equals(int x, int y) => packed.AsSpan(x * lanes, lanes).SequenceEqual(packed.AsSpan(y * lanes, lanes));
 
         public int GetHashCode(int obj)
         {
-            var h = new HashCode();
-            h.AddBytes(rows.AsSpan(obj * rowBytes, rowBytes));
-            return h.ToHashCode();
+            ulong h = 0x9E3779B97F4A7C15UL;
+            int a = obj * lanes;
+            for (int l = 0; l < lanes; l++)
+            {
+                h = (h ^ packed[a + l]) * 0xBF58476D1CE4E5B9UL;
+                h ^= h >> 31;
+            }
+
+            return (int)h ^ (int)(h >> 32);
         }
     }
 }
