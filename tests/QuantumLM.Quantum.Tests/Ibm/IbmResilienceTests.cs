@@ -207,6 +207,22 @@ public sealed class IbmResilienceTests
     }
 
     [Fact]
+    public async Task CircuitBreaker_OpensAfterManyFailures_AndFailsFastWithoutCallingTheService()
+    {
+        await using var h = await IbmHarness.StartAsync(o => o.MaxRetries = 0);
+        h.Server.AddFault(new Fault { Method = "GET", PathPattern = "/api/v1/instances/usage", Kind = FaultKind.Status, Status = 503, Remaining = 1000 });
+        var errors = new List<IbmRuntimeException>();
+        for (int i = 0; i < 25; i++)
+        {
+            errors.Add(await Assert.ThrowsAsync<IbmRuntimeException>(() => h.Client.GetUsageAsync()));
+        }
+
+        Assert.Equal(20, h.Server.RequestsTo("GET", "/api/v1/instances/usage").Count); // minimum throughput 20, failure ratio 100 %
+        Assert.All(errors.Skip(20), e => Assert.Contains("circuit breaker", e.Message, StringComparison.Ordinal));
+        Assert.All(errors, e => Assert.True(e.IsTransient));
+    }
+
+    [Fact]
     public async Task ExpiredToken_Gets401_RefreshesOnceAndRetriesOnce()
     {
         await using var h = await IbmHarness.StartAsync();
