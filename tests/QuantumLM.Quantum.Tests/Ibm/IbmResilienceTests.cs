@@ -88,8 +88,8 @@ public sealed class IbmResilienceTests
     [Fact]
     public async Task SlowResponse_BeyondAttemptTimeout_IsRetried()
     {
-        await using var h = await IbmHarness.StartAsync(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
-        h.Server.AddFault(new Fault { Method = "GET", PathPattern = "/api/v1/backends", Kind = FaultKind.Delay, Delay = TimeSpan.FromSeconds(3) });
+        await using var h = await IbmHarness.StartAsync(o => o.RequestTimeout = TimeSpan.FromMilliseconds(1500));
+        h.Server.AddFault(new Fault { Method = "GET", PathPattern = "/api/v1/backends", Kind = FaultKind.Delay, Delay = TimeSpan.FromSeconds(10) });
         var backends = await h.Client.GetBackendsAsync();
         Assert.Equal(3, backends.Count);
         Assert.Equal(2, h.Server.RequestsTo("GET", "/api/v1/backends").Count);
@@ -164,8 +164,8 @@ public sealed class IbmResilienceTests
     [Fact]
     public async Task SubmitTimedOut_ServerAbandonedTheRequest_ResubmitsOnce()
     {
-        await using var h = await IbmHarness.StartAsync(o => o.SubmitTimeout = TimeSpan.FromMilliseconds(300));
-        h.Server.AddFault(new Fault { Method = "POST", PathPattern = "/api/v1/jobs", Kind = FaultKind.Delay, Delay = TimeSpan.FromSeconds(5) });
+        await using var h = await IbmHarness.StartAsync(o => o.SubmitTimeout = TimeSpan.FromMilliseconds(1500));
+        h.Server.AddFault(new Fault { Method = "POST", PathPattern = "/api/v1/jobs", Kind = FaultKind.Delay, Delay = TimeSpan.FromSeconds(10) });
         var op = await h.Client.StartJobAsync(Bell());
         Assert.Equal(op.Id, Assert.Single(h.Server.Jobs.Values).Id);
         Assert.Equal(2, h.Server.RequestsTo("POST", "/api/v1/jobs").Count);
