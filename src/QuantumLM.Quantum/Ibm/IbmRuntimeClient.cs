@@ -173,9 +173,14 @@ public class IbmRuntimeClient
 
                 unknown = mapped; // the service may have created the job before failing
             }
-            catch (ApiRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (ApiRequestException ex)
             {
                 Exception cause = IbmErrors.Unwrap(ex);
+                if (cause is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("IBM Runtime POST /jobs was cancelled", cause, cancellationToken);
+                }
+
                 bool notSent = cause is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
                     or BrokenCircuitException or IbmRuntimeException or OperationCanceledException;
                 if (notSent || cause is not (HttpRequestException or TimeoutRejectedException))

@@ -124,6 +124,23 @@ public sealed class IbmRuntimeClientTests
     }
 
     [Fact]
+    public async Task WaitForCompletion_Cancelled_StopsWaitingWithOperationCanceled_AndTheJobKeepsRunning()
+    {
+        await using var h = await IbmHarness.StartAsync(setup: s => s.QueuedPolls = 1_000_000);
+        var op = await h.Client.StartJobAsync(Bell());
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => op.WaitForCompletionAsync(cts.Token));
+        Assert.True(h.Server.RequestsTo("GET", $"/api/v1/jobs/{op.Id}").Count >= 2);
+        Assert.Equal("Queued", h.Server.Jobs[op.Id].Status);
+        Assert.Empty(h.Server.RequestsTo("POST", $"/api/v1/jobs/{op.Id}/cancel"));
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Client.StartJobAsync(Bell(), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Client.GetBackendsAsync(cancelled.Token));
+    }
+
+    [Fact]
     public async Task Cancel_ThenCancelAgain_IsConflict()
     {
         await using var h = await IbmHarness.StartAsync(setup: s => s.QueuedPolls = 100);
