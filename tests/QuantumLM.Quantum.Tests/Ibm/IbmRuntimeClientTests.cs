@@ -330,6 +330,42 @@ public sealed class IbmRuntimeClientTests
     }
 
     [Fact]
+    public async Task WaitForFinalState_PollIntervalGrowsToTheCap_OnTheTimeProvider()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var h = await IbmHarness.StartAsync(
+            o => { o.PollInterval = TimeSpan.FromSeconds(1); o.MaxPollInterval = TimeSpan.FromSeconds(4); },
+            timeProvider: time,
+            setup: s => { s.QueuedPolls = 4; s.RunningPolls = 1; });
+        var op = await h.Client.StartJobAsync(Bell());
+        string path = $"/api/v1/jobs/{op.Id}";
+        var wait = op.WaitForFinalStateAsync();
+        var pollTimes = new List<DateTimeOffset>();
+        var step = TimeSpan.FromMilliseconds(100);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!wait.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+            while (pollTimes.Count < h.Server.RequestsTo("GET", path).Count)
+            {
+                pollTimes.Add(time.GetUtcNow());
+            }
+
+            time.Advance(step);
+        }
+
+        var job = await wait;
+        Assert.Equal(QuantumJobStatus.Completed, job.Status);
+        Assert.Equal(6, pollTimes.Count); // 4 queued + 1 running + 1 completed
+        var gaps = pollTimes.Zip(pollTimes.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        double[] expected = [1, 2, 4, 4, 4];
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.InRange(gaps[i], expected[i] - 0.15, expected[i] * 1.5); // one 100 ms step of slack below; client latency above
+        }
+    }
+
+    [Fact]
     public void PollInterval_DoublesUpToTheCap()
     {
         var cap = TimeSpan.FromSeconds(2);

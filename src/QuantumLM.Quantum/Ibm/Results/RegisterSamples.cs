@@ -220,8 +220,9 @@ internal static class BitRowCounter
         {
             int pos = 0;
             int offset = st.start;
-            foreach (var r in st.registers)
+            for (int k = 0; k < st.registers.Count; k++)
             {
+                RegisterSamples r = st.registers[k];
                 int lead = r.NumBits - (r.BytesPerShot - 1) * 8; // bits used in the first (most significant) byte
                 var row = st.rows.AsSpan(offset, r.BytesPerShot);
                 s_byteChars.AsSpan(row[0] * 8 + (8 - lead), lead).CopyTo(chars.Slice(pos, lead));
