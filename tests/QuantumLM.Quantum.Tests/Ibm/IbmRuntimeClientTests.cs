@@ -303,6 +303,33 @@ public sealed class IbmRuntimeClientTests
         Assert.Equal(QuantumLmErrorCodes.NotFound, ex.ErrorCode);
     }
 
+    [Theory]
+    [InlineData("/api/v1/backends", "{not json")]
+    [InlineData("/api/v1/backends", "{\"devices\": 42}")]
+    [InlineData("/api/v1/backends", "[1, 2, 3]")]
+    [InlineData("/api/v1/instances/usage", "{\"usage_consumed_seconds\": \"lots\"}")]
+    public async Task MalformedServiceJson_IsANonTransientServiceError(string path, string body)
+    {
+        await using var h = await IbmHarness.StartAsync();
+        h.Server.AddFault(new Fault { Method = "GET", PathPattern = path, Kind = FaultKind.Garbage, Body = body });
+        Task call = path.EndsWith("usage", StringComparison.Ordinal) ? h.Client.GetUsageAsync() : h.Client.GetBackendsAsync();
+        var ex = await Assert.ThrowsAsync<IbmRuntimeException>(() => call);
+        Assert.Equal(QuantumLmErrorCodes.ServiceError, ex.ErrorCode);
+        Assert.False(ex.IsTransient);
+        Assert.Contains("expected shape", ex.Message, StringComparison.Ordinal);
+        Assert.Single(h.Server.RequestsTo("GET", path));
+    }
+
+    [Fact]
+    public async Task MalformedResultPayload_FailsTheOperationWithThePath()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var op = await h.Client.StartJobAsync(Bell());
+        h.Server.AddFault(new Fault { Method = "GET", PathPattern = $"/api/v1/jobs/{op.Id}/results", Kind = FaultKind.Garbage, Body = "{\"results\": [{\"data\": {\"c\": {\"samples\": [\"0x9\"], \"num_bits\": 2}}}]}" });
+        var ex = await Assert.ThrowsAsync<IbmRuntimeException>(() => op.WaitForCompletionAsync());
+        Assert.Contains("results[0].data.c.samples[0]", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartJob_UnknownBackend_IsNotFoundAndNotRetried()
     {

@@ -35,6 +35,9 @@ public enum FaultKind
 
     /// <summary>Handle the request, then answer <see cref="Fault.Status"/> instead of the real answer (the job was created).</summary>
     StatusAfter,
+
+    /// <summary>Answer 200 with <see cref="Fault.Body"/> (malformed or hostile JSON) instead of the real answer.</summary>
+    Garbage,
 }
 
 /// <summary>A fault injected into the next <see cref="Remaining"/> requests matching <see cref="Method"/> and <see cref="PathPattern"/>.</summary>
@@ -53,6 +56,8 @@ public sealed class Fault
     public TimeSpan Delay { get; init; }
 
     public int Remaining { get; set; } = 1;
+
+    public string Body { get; init; } = "{not json";
 }
 
 /// <summary>One request as the fake server saw it.</summary>
@@ -333,6 +338,11 @@ public sealed partial class FakeIbmRuntimeServer : IAsyncDisposable
             case FaultKind.Delay:
                 await Task.Delay(fault.Delay, ctx.RequestAborted);
                 break;
+            case FaultKind.Garbage:
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync(fault.Body);
+                return;
             case FaultKind.DropBefore:
                 ctx.Abort();
                 return;
