@@ -27,6 +27,41 @@ public sealed class BackendsCommandTests
     private static IConfiguration Empty() => new ConfigurationBuilder().Build();
 
     [Fact]
+    public async Task Backends_ReadsQuantumLmIbmEnvironmentVariables()
+    {
+        await using var server = await FakeIbmRuntimeServer.StartAsync();
+        var variables = new Dictionary<string, string>
+        {
+            ["QuantumLM__Ibm__ApiKey"] = server.ApiKey,
+            ["QuantumLM__Ibm__ServiceCrn"] = server.Crn,
+            ["QuantumLM__Ibm__BaseUrl"] = server.BaseUrl.AbsoluteUri,
+            ["QuantumLM__Ibm__IamUrl"] = server.IamUrl.AbsoluteUri,
+        };
+        try
+        {
+            foreach (var (k, v) in variables)
+            {
+                Environment.SetEnvironmentVariable(k, v);
+            }
+
+            BackendsCommand.ConfigurationOverride.Value = null;
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = await CliApp.RunAsync(["backends", "--backend", "ibm_fez"], stdout, stderr);
+            Assert.True(code == 0, stderr.ToString());
+            Assert.Equal("ibm_fez", JsonNode.Parse(stdout.ToString())!["backends"]![0]!["name"]!.GetValue<string>());
+            Assert.Single(server.RequestsTo("GET", "/api/v1/backends/ibm_fez/status"));
+        }
+        finally
+        {
+            foreach (var k in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(k, null);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Backends_WithoutIbm_ListsOnlyLocal()
     {
         var (code, output, err) = await RunAsync(Empty(), "backends");
