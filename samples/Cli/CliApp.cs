@@ -14,6 +14,7 @@ internal static class CliApp
 
         // Each command lives in Commands/<Name>Command.cs and is added here, one line each.
         root.Add(Commands.MetricsCommand.Create(io));
+        root.Add(BackendsCommand.Create(io));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using QuantumLM.Abstractions;
+using QuantumLM.Abstractions.Quantum;
+using QuantumLM.Quantum.Ibm;
+
+namespace QuantumLM.Quantum.Tests.Ibm;
+
+public sealed class IbmRuntimeBackendTests
+{
+    private static QuantumCircuit Bell() => new(IbmHarness.BellQasm, CircuitLanguage.OpenQasm3, 2, [new ClassicalRegister("c", 2)]);
+
+    [Fact]
+    public async Task Submit_Qasm3Bell_RunsAndReturnsRegisterCounts()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        IQuantumBackend backend = h.Client.GetBackend("ibm_fez");
+        var op = await backend.SubmitAsync(Bell(), new QuantumJobOptions { Shots = 10, Tags = ["t1"] });
+        Assert.IsType<IbmJobOperation>(op);
+        Assert.Equal("ibm_fez", op.BackendName);
+        var result = await op.WaitForCompletionAsync();
+        Assert.Equal(10, result.Shots);
+        Assert.Equal(5, result.RegisterCounts["c"]["00"]);
+        Assert.Equal(5, result.RegisterCounts["c"]["11"]);
+        var attached = await backend.AttachAsync(op.Id);
+        Assert.Equal(QuantumJobStatus.Completed, attached.Status);
+        Assert.Contains("t1", h.Server.Jobs[op.Id].Tags);
+    }
+
+    [Fact]
+    public async Task Submit_OpenQasm2_IsRefusedBecauseTranspilationIsNotAvailable()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var circuit = new QuantumCircuit("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n", CircuitLanguage.OpenQasm2, 2, [new ClassicalRegister("c", 2)]);
+        var ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(circuit, new QuantumJobOptions()));
+        Assert.Equal(QuantumLmErrorCodes.InvalidCircuit, ex.ErrorCode);
+        Assert.Contains("transpilation", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Server.RequestsTo("POST", "/api/v1/jobs"));
+
+        var mislabelled = new QuantumCircuit("// header\nOPENQASM 2.0;\ncreg c[1];\n", CircuitLanguage.OpenQasm3, 1, [new ClassicalRegister("c", 1)]);
+        ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(mislabelled, new QuantumJobOptions()));
+        Assert.Equal(QuantumLmErrorCodes.InvalidCircuit, ex.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Submit_BackendInMaintenance_IsTransientBackendOffline()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var ex = await Assert.ThrowsAsync<IbmRuntimeException>(() => h.Client.GetBackend("ibm_marrakesh").SubmitAsync(Bell(), new QuantumJobOptions()));
+        Assert.Equal(QuantumLmErrorCodes.BackendOffline, ex.ErrorCode);
+        Assert.True(ex.IsTransient);
+        Assert.Contains("maintenance", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Server.Jobs);
+        var status = await h.Client.GetBackend("ibm_marrakesh").GetStatusAsync();
+        Assert.False(status.IsOperational);
+        Assert.Equal(156, status.QubitCount);
+    }
+
+    [Fact]
+    public async Task Submit_TooManyQubitsOrShots_IsRefusedLocally()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var wide = new QuantumCircuit("OPENQASM 3.0;\nbit[1] c;\n", CircuitLanguage.OpenQasm3, 134, [new ClassicalRegister("c", 1)]);
+        var ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_torino").SubmitAsync(wide, new QuantumJobOptions()));
+        Assert.Equal(QuantumLmErrorCodes.CircuitTooLarge, ex.ErrorCode);
+        ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(Bell(), new QuantumJobOptions { Shots = 100_001 }));
+        Assert.Equal(QuantumLmErrorCodes.InvalidPayload, ex.ErrorCode);
+        var noClbits = new QuantumCircuit("OPENQASM 3.0;\n", CircuitLanguage.OpenQasm3, 1, []);
+        ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(noClbits, new QuantumJobOptions()));
+        Assert.Equal(QuantumLmErrorCodes.InvalidCircuit, ex.ErrorCode);
+        Assert.Empty(h.Server.Jobs);
+    }
+
+    [Fact]
+    public async Task Submit_ResultRegistersDifferFromCircuit_IsReported()
+    {
+        await using var h = await IbmHarness.StartAsync(setup: s => s.ResultFactory = _ => [new FakeRuntime.FakeRegister("meas", 2, [0, 3])]);
+        var op = await h.Client.GetBackend("ibm_fez").SubmitAsync(Bell(), new QuantumJobOptions { Shots = 2 });
+        var ex = await Assert.ThrowsAsync<IbmRuntimeException>(() => op.WaitForCompletionAsync());
+        Assert.Contains("declares c[2]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_MissingKeyAndCrn_FailAtStartUpListingEveryField()
+    {
+        var services = new ServiceCollection();
+        services.AddIbmQuantumRuntime(o => o.PollInterval = TimeSpan.FromSeconds(5));
+        using var sp = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains(ex.Failures, f => f.Contains("ApiKey", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("ServiceCrn", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("MaxPollInterval", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_BadCrnVersionAndUrl_Fail()
+    {
+        var services = new ServiceCollection();
+        services.AddIbmQuantumRuntime(o =>
+        {
+            o.ApiKey = "k";
+            o.ServiceCrn = "not-a-crn";
+            o.ApiVersion = "latest";
+            o.BaseUrl = new Uri("ftp://example.invalid/api/v1");
+            o.RetryBaseDelay = TimeSpan.FromHours(1);
+        });
+        using var sp = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains(ex.Failures, f => f.Contains("ServiceCrn", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("ApiVersion", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("BaseUrl", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("RetryBaseDelay", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_FromConfigurationSection_BindsEnvironmentStyleKeys()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["QuantumLM:Ibm:ApiKey"] = "key",
+            ["QuantumLM:Ibm:ServiceCrn"] = "crn:v1:bluemix:public:quantum-computing:eu-de:a/1:2::",
+            ["QuantumLM:Ibm:BaseUrl"] = "https://eu-de.quantum.cloud.ibm.com/api/v1",
+            ["QuantumLM:Ibm:PollInterval"] = "00:00:01",
+            ["QuantumLM:Ibm:SupportQiskit"] = "true",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddIbmQuantumRuntime(config.GetSection("QuantumLM:Ibm"));
+        using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        sp.GetRequiredService<IStartupValidator>().Validate();
+        var o = sp.GetRequiredService<IOptions<IbmRuntimeOptions>>().Value;
+        Assert.Equal("https://eu-de.quantum.cloud.ibm.com/api/v1", o.BaseUrl.AbsoluteUri);
+        Assert.Equal(new Uri("https://iam.cloud.ibm.com"), o.IamUrl);
+        Assert.Equal(TimeSpan.FromSeconds(1), o.PollInterval);
+        Assert.True(o.SupportQiskit);
+        Assert.DoesNotContain("key", o.ToString().Replace("ApiKey", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.NotNull(sp.GetRequiredService<IbmRuntimeClient>());
+    }
+
+    [Fact]
+    public void Options_UnknownConfigurationKey_IsAnError()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ibm:ApiKey"] = "key",
+            ["Ibm:ServiceCrn"] = "crn:v1:x",
+            ["Ibm:ApiKye"] = "typo",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddIbmQuantumRuntime(config.GetSection("Ibm"));
+        using var sp = services.BuildServiceProvider();
+        var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IOptions<IbmRuntimeOptions>>().Value);
+        Assert.Contains("ApiKye", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parameterless_BindsQuantumLmIbmFromRegisteredConfiguration_AndRegistersOnce()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["QuantumLM:Ibm:ApiKey"] = "key",
+            ["QuantumLM:Ibm:ServiceCrn"] = "crn:v1:x",
+            ["QuantumLM:Ibm:ApiVersion"] = "2025-05-01",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(config);
+        services.AddIbmQuantumRuntime();
+        services.AddIbmQuantumRuntime();
+        Assert.Single(services, d => d.ServiceType == typeof(IbmRuntimeClient));
+        using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        sp.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal("2025-05-01", sp.GetRequiredService<IOptions<IbmRuntimeOptions>>().Value.ApiVersion);
+    }
+}
