@@ -72,6 +72,7 @@ public static class IbmRuntimeServiceCollectionExtensions
         services.AddSingleton<IbmRuntimeMarker>();
         services.AddOptionsWithValidateOnStart<IbmRuntimeOptions, IbmRuntimeOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IbmRuntimeOptions>, IbmRuntimeOptionsRulesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IbmRuntimeOptions>, IbmRuntimeOptionsRegionPostConfigure>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 

@@ -22,10 +22,17 @@ public sealed class IbmRuntimeOptions
     [RegularExpression("^crn:.+")]
     public string ServiceCrn { get; set; } = string.Empty;
 
+    /// <summary>The default <see cref="BaseUrl"/>, the runtime of region <c>us-east</c>.</summary>
+    public static readonly Uri DefaultBaseUrl = new("https://quantum.cloud.ibm.com/api/v1");
+
     /// <summary>Gets or sets the runtime API root, including <c>/api/v1</c>.</summary>
-    /// <value>The default is <c>https://quantum.cloud.ibm.com/api/v1</c> (region <c>us-east</c>; <c>eu-de</c> is <c>https://eu-de.quantum.cloud.ibm.com/api/v1</c>).</value>
+    /// <value>
+    /// The default is <c>https://quantum.cloud.ibm.com/api/v1</c> (region <c>us-east</c>). When it is left at the default
+    /// and <see cref="ServiceCrn"/> names another region (its 6th field, for example <c>eu-de</c>), the regional root
+    /// <c>https://eu-de.quantum.cloud.ibm.com/api/v1</c> is used, as IBM's own client does.
+    /// </value>
     [Required]
-    public Uri BaseUrl { get; set; } = new("https://quantum.cloud.ibm.com/api/v1");
+    public Uri BaseUrl { get; set; } = DefaultBaseUrl;
 
     /// <summary>Gets or sets the IAM root; tokens come from <c>{IamUrl}/identity/token</c>.</summary>
     /// <value>The default is <c>https://iam.cloud.ibm.com</c>.</value>
@@ -84,6 +91,28 @@ public sealed class IbmRuntimeOptions
     /// <summary>Returns a description without secrets.</summary>
     /// <returns>The base URL, IAM URL and API version; the API key is never included.</returns>
     public override string ToString() => $"IbmRuntimeOptions {{ BaseUrl = {BaseUrl}, IamUrl = {IamUrl}, ApiVersion = {ApiVersion}, ApiKey = ***, ServiceCrn = {ServiceCrn} }}";
+}
+
+/// <summary>Derives the regional runtime root from the CRN when <see cref="IbmRuntimeOptions.BaseUrl"/> was left at its default.</summary>
+internal sealed class IbmRuntimeOptionsRegionPostConfigure : IPostConfigureOptions<IbmRuntimeOptions>
+{
+    public void PostConfigure(string? name, IbmRuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.BaseUrl == IbmRuntimeOptions.DefaultBaseUrl && RegionOf(options.ServiceCrn) is { } region && region != "us-east")
+        {
+            options.BaseUrl = new Uri($"https://{region}.quantum.cloud.ibm.com/api/v1");
+        }
+    }
+
+    /// <summary>The region of a CRN: its 6th <c>:</c>-separated field, when it looks like a region name.</summary>
+    internal static string? RegionOf(string? crn)
+    {
+        string[] parts = (crn ?? string.Empty).Split(':');
+        return parts.Length > 5 && parts[0] == "crn" && parts[5].Length > 0 && parts[5].All(static c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            ? parts[5]
+            : null;
+    }
 }
 
 /// <summary>The source-generated validator of the data annotations of <see cref="IbmRuntimeOptions"/>.</summary>

@@ -137,6 +137,27 @@ public sealed class IbmRuntimeBackendTests
         Assert.NotNull(sp.GetRequiredService<IbmRuntimeClient>());
     }
 
+    [Theory]
+    [InlineData("crn:v1:bluemix:public:quantum-computing:eu-de:a/0000:1111::", null, "https://eu-de.quantum.cloud.ibm.com/api/v1")]
+    [InlineData("crn:v1:bluemix:public:quantum-computing:us-east:a/0000:1111::", null, "https://quantum.cloud.ibm.com/api/v1")]
+    [InlineData("crn:v1:bluemix:public:quantum-computing:eu-de:a/0000:1111::", "http://127.0.0.1:9/api/v1", "http://127.0.0.1:9/api/v1")]
+    [InlineData("crn:v1:x", null, "https://quantum.cloud.ibm.com/api/v1")]
+    public void Options_RegionFromCrn_AppliesOnlyToTheDefaultBaseUrl(string crn, string? baseUrl, string expected)
+    {
+        var services = new ServiceCollection();
+        services.AddIbmQuantumRuntime(o =>
+        {
+            o.ApiKey = "k";
+            o.ServiceCrn = crn;
+            if (baseUrl is not null)
+            {
+                o.BaseUrl = new Uri(baseUrl);
+            }
+        });
+        using var sp = services.BuildServiceProvider();
+        Assert.Equal(expected, sp.GetRequiredService<IOptions<IbmRuntimeOptions>>().Value.BaseUrl.AbsoluteUri);
+    }
+
     [Fact]
     public void Options_UnknownConfigurationKey_IsAnError()
     {
