@@ -81,11 +81,33 @@ internal static class DnaNames
         return list;
     }
 
+    internal static bool HasLoneSurrogate(string s)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     internal static string? RequireComment(string? comment, string paramName)
     {
         if (comment is not null && comment.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             throw new ArgumentException("A comment cannot contain a line break.", paramName);
+        }
+
+        if (comment is not null && HasLoneSurrogate(comment))
+        {
+            throw new ArgumentException("A comment cannot contain an unpaired surrogate (it would not be valid UTF-8).", paramName);
         }
 
         return comment;

@@ -72,6 +72,15 @@ internal sealed class DnaLexer
         }
     }
 
+    /// <summary>Returns the next token without consuming it.</summary>
+    public Token Peek()
+    {
+        (int pos, int line, int col) = (_pos, _line, _col);
+        var token = Next();
+        (_pos, _line, _col) = (pos, line, col);
+        return token;
+    }
+
     public Token Next()
     {
         bool newline = SkipWhitespace();
@@ -175,7 +184,32 @@ internal sealed class DnaLexer
             start++;
         }
 
-        return new Token(TokenKind.Comment, line, col, _text[start.._pos], 0, false, NumberProblem.None, newline);
+        string text = _text[start.._pos];
+        if (DnaNames.HasLoneSurrogate(text))
+        {
+            if (!_tolerant)
+            {
+                throw new DnaSyntaxException(line, col, "comment contains an unpaired UTF-16 surrogate: expected valid Unicode text");
+            }
+
+            _fix?.Invoke($"skip_invalid:{line}:{col}");
+            var chars = text.ToCharArray();
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(chars[i]))
+                {
+                    chars[i] = '\uFFFD';
+                }
+            }
+
+            text = new string(chars);
+        }
+
+        return new Token(TokenKind.Comment, line, col, text, 0, false, NumberProblem.None, newline);
     }
 
     private Token LexString(int line, int col)

@@ -11,12 +11,13 @@ public sealed record DnaParseOptions
     public int MaxInputLength { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Gets the deepest accepted nesting of braces and brackets (the organism's own braces count as 1).</summary>
-    /// <value>The default is 64.</value>
+    /// <value>The default is 64; at most 1,000 (the parser recurses once per level).</value>
     public int MaxDepth { get; init; } = 64;
 
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInputLength, 1, nameof(MaxInputLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDepth, 4, nameof(MaxDepth));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDepth, 1000, nameof(MaxDepth));
     }
 }

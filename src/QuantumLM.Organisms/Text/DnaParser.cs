@@ -399,6 +399,7 @@ internal sealed class DnaParser
         var properties = new MapBuilder(this, name, MapKind.Plain);
         MapBuilder? traits = null, mutations = null;
         Trivia? traitsTrivia = null, mutationsTrivia = null;
+        List<string> traitsClosing = [], mutationsClosing = [];
         var pending = new List<string>();
         while (true)
         {
@@ -422,8 +423,8 @@ internal sealed class DnaParser
                     string? trailing = TakeTrailingComment();
                     return new Gene(
                         name,
-                        traits?.Build([]),
-                        mutations?.Build([]),
+                        traits?.Build(traitsClosing),
+                        mutations?.Build(mutationsClosing),
                         properties.Build(pending),
                         new Trivia(leading, trailing),
                         traitsTrivia,
@@ -462,7 +463,7 @@ internal sealed class DnaParser
                     }
 
                     target ??= new MapBuilder(this, name, isTraits ? MapKind.Traits : MapKind.Plain);
-                    ParseMapEntries(brace, $"{blockToken.Text} of gene {name}", target);
+                    var blockClosing = ParseMapEntries(brace, $"{blockToken.Text} of gene {name}", target);
                     var trivia = new Trivia(pending, TakeTrailingComment());
                     pending = [];
                     _depth--;
@@ -470,11 +471,13 @@ internal sealed class DnaParser
                     {
                         traits = target;
                         traitsTrivia = trivia;
+                        traitsClosing.AddRange(blockClosing);
                     }
                     else
                     {
                         mutations = target;
                         mutationsTrivia = trivia;
+                        mutationsClosing.AddRange(blockClosing);
                     }
 
                     continue;
@@ -597,7 +600,7 @@ internal sealed class DnaParser
                     return null;
                 }
 
-                if (_cur.Kind == TokenKind.Identifier && _cur.Text == DnaKeywords.In)
+                if (_cur.Kind == TokenKind.Identifier && _cur.Text == DnaKeywords.In && _lexer.Peek().Kind == TokenKind.LBracket)
                 {
                     return ParseBounds(t);
                 }
@@ -770,7 +773,7 @@ internal sealed class DnaParser
             {
                 Advance();
             }
-            else if (_cur.Kind is not (TokenKind.RBracket or TokenKind.Eof or TokenKind.RBrace))
+            else if (_cur.Kind is not (TokenKind.RBracket or TokenKind.Eof or TokenKind.RBrace or TokenKind.Comment))
             {
                 Fail(_cur, $"expected ',' or ']' in a list, found {_cur.Describe()}");
                 if (_cur.Kind is not (TokenKind.Comment or TokenKind.Identifier))
