@@ -47,7 +47,7 @@ public static class OrganismOperators
         }
 
         var child = changes.Count == 0 ? organism : organism.WithGenes(genes);
-        return new(child, new EvolveReport { Seed = seed, Options = options, ChangedTraits = changes });
+        return new(child, new EvolveReport { Seed = seed, Options = options, ChangedTraits = ValueList<TraitChange>.From(changes) });
     }
 
     /// <summary>
@@ -141,9 +141,9 @@ public static class OrganismOperators
             Seed = seed,
             Options = options,
             Cut = cut,
-            GenesFromFirst = fromFirst,
-            GenesFromSecond = fromSecond,
-            GenesMixed = mixed,
+            GenesFromFirst = ValueList<string>.From(fromFirst),
+            GenesFromSecond = ValueList<string>.From(fromSecond),
+            GenesMixed = ValueList<string>.From(mixed),
             SharedTraitsFromFirst = sharedA,
             SharedTraitsFromSecond = sharedB,
         });
@@ -186,7 +186,7 @@ public static class OrganismOperators
     {
         ArgumentNullException.ThrowIfNull(organism);
         var fixes = new List<string>();
-        return new(HealModel(organism, fixes), new SelfHealReport { Fixes = fixes });
+        return new(HealModel(organism, fixes), new SelfHealReport { Fixes = ValueList<string>.From(fixes) });
     }
 
     private static OperatorResult<SelfHealReport> SelfHealCore(string text, DnaParseOptions options, string? firstFix)
@@ -199,7 +199,7 @@ public static class OrganismOperators
         }
 
         fixes.AddRange(parseFixes);
-        return new(HealModel(organism, fixes), new SelfHealReport { Fixes = fixes });
+        return new(HealModel(organism, fixes), new SelfHealReport { Fixes = ValueList<string>.From(fixes) });
     }
 
     private static Organism HealModel(Organism organism, List<string> fixes)
