@@ -127,8 +127,9 @@ public sealed class SelfHealTests
     [Fact]
     public void OutOfRangeTraits_AreClamped_NonFiniteRemoved()
     {
-        var r = OrganismOperators.SelfHeal("ORGANISM X { DNA {} GENOME { GENE G { TRAITS { hi: 1.5 in [0, 1] lo: -3 in [-2, *] inf: 1e999 ok: 0.5 in [0, 1] k: 0 in [0.5, 2.5] } } } QUANTUM {} }");
-        Assert.Equal(["remove_nonfinite:G.inf", "clamp:G.hi", "clamp:G.lo", "clamp:G.k"], r.Report.Fixes);
+        var r = OrganismOperators.SelfHeal("ORGANISM X { DNA {} GENOME { GENE G { TRAITS { hi: 1.5 in [0, 1] lo: -3 in [-2, *] inf: 1e999 ok: 0.5 in [0, 1] k: 0 in [0.5, 2.5] huge: 1 in [1e300, *] } } } QUANTUM {} }");
+        Assert.Equal(["remove_nonfinite:G.inf", "clamp:G.hi", "clamp:G.lo", "clamp:G.k", "clamp:G.huge"], r.Report.Fixes);
+        Assert.Equal(new NumberTrait(1, true), r.Child.Genes[0].Traits["huge"]); // no integer ≤ 2^53 inside: bounds dropped
         var t = r.Child.Genes[0].Traits;
         Assert.Equal(new NumberTrait(1, false, 0, 1), t["hi"]);
         Assert.Equal(new NumberTrait(-2, true, -2, null), t["lo"]);

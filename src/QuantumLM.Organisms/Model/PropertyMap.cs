@@ -41,8 +41,9 @@ public sealed record PropertyEntry
 [SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "A map is the domain term.")]
 public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<PropertyMap>
 {
+    private const int IndexThreshold = 8;
     private readonly ValueList<PropertyEntry> _entries;
-    private readonly Dictionary<string, int> _index;
+    private readonly Dictionary<string, int>? _index;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="entries">The entries in order; keys must be unique.</param>
@@ -52,18 +53,63 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     {
         ArgumentNullException.ThrowIfNull(entries);
         _entries = ValueList<PropertyEntry>.From(entries);
-        _index = new Dictionary<string, int>(_entries.Count, StringComparer.Ordinal);
-        for (int i = 0; i < _entries.Count; i++)
+        var seen = new HashSet<string>(_entries.Count, StringComparer.Ordinal);
+        foreach (var e in _entries)
         {
-            var e = _entries[i];
             ArgumentNullException.ThrowIfNull(e, nameof(entries));
-            if (!_index.TryAdd(e.Key, i))
+            if (!seen.Add(e.Key))
             {
                 throw new ArgumentException($"Duplicate key '{e.Key}'.", nameof(entries));
             }
         }
 
+        _index = BuildIndex(_entries);
         ClosingComments = DnaNames.RequireComments(closingComments, nameof(closingComments));
+    }
+
+    private PropertyMap(ValueList<PropertyEntry> entries, IReadOnlyList<string> closingComments)
+    {
+        _entries = entries;
+        _index = BuildIndex(entries);
+        ClosingComments = closingComments;
+    }
+
+    /// <summary>Creates a map from entries whose keys are known to be unique and comments known to be valid (the parser's output).</summary>
+    internal static PropertyMap CreateTrusted(PropertyEntry[] entries, List<string> closingComments) =>
+        entries.Length == 0 && closingComments.Count == 0 ? Empty : new(ValueList<PropertyEntry>.Wrap(entries), closingComments.Count == 0 ? ValueList<string>.Empty : ValueList<string>.From(closingComments));
+
+    private static Dictionary<string, int>? BuildIndex(ValueList<PropertyEntry> entries)
+    {
+        if (entries.Count <= IndexThreshold)
+        {
+            return null;
+        }
+
+        var index = new Dictionary<string, int>(entries.Count, StringComparer.Ordinal);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            index[entries[i].Key] = i;
+        }
+
+        return index;
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null)
+        {
+            return _index.GetValueOrDefault(key, -1);
+        }
+
+        for (int i = 0; i < _entries.Count; i++)
+        {
+            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Gets the empty map.</summary>
@@ -98,7 +144,7 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     /// <summary>Returns whether the key is present.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when present.</returns>
-    public bool ContainsKey(string key) => _index.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     /// <summary>Gets the value of a key.</summary>
     /// <param name="key">The key.</param>
@@ -106,7 +152,8 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     /// <returns><see langword="true"/> when found.</returns>
     public bool TryGetValue(string key, [NotNullWhen(true)] out TraitValue? value)
     {
-        if (_index.TryGetValue(key, out int i))
+        int i = IndexOf(key);
+        if (i >= 0)
         {
             value = _entries[i].Value;
             return true;
@@ -122,7 +169,8 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     /// <returns><see langword="true"/> when found.</returns>
     public bool TryGetEntry(string key, [NotNullWhen(true)] out PropertyEntry? entry)
     {
-        if (_index.TryGetValue(key, out int i))
+        int i = IndexOf(key);
+        if (i >= 0)
         {
             entry = _entries[i];
             return true;
@@ -138,7 +186,8 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     /// <returns>The new map.</returns>
     public PropertyMap With(string key, TraitValue value)
     {
-        if (_index.TryGetValue(key, out int i))
+        int i = IndexOf(key);
+        if (i >= 0)
         {
             var copy = _entries.ToArray();
             copy[i] = copy[i].WithValue(value);
@@ -154,7 +203,8 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     public PropertyMap With(PropertyEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_index.TryGetValue(entry.Key, out int i))
+        int i = IndexOf(entry.Key);
+        if (i >= 0)
         {
             var copy = _entries.ToArray();
             copy[i] = entry;
@@ -168,7 +218,7 @@ public sealed class PropertyMap : IReadOnlyList<PropertyEntry>, IEquatable<Prope
     /// <param name="key">The key.</param>
     /// <returns>The new map, or this one when the key is absent.</returns>
     public PropertyMap Without(string key) =>
-        _index.ContainsKey(key) ? new PropertyMap(_entries.Where(e => e.Key != key), ClosingComments) : this;
+        ContainsKey(key) ? new PropertyMap(_entries.Where(e => e.Key != key), ClosingComments) : this;
 
     /// <inheritdoc />
     public bool Equals(PropertyMap? other) =>

@@ -16,6 +16,9 @@ public sealed record Trivia
         TrailingComment = DnaNames.RequireComment(trailingComment, nameof(trailingComment));
     }
 
+    internal static Trivia Of(List<string>? leading, string? trailing) =>
+        (leading is null || leading.Count == 0) && trailing is null ? None : new Trivia(leading, trailing);
+
     /// <summary>Gets the trivia with no comments.</summary>
     public static Trivia None { get; } = new();
 

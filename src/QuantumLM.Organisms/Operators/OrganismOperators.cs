@@ -267,6 +267,11 @@ public static class OrganismOperators
             v = n.IsInteger ? Math.Floor(hi) : hi;
         }
 
+        if (n.IsInteger && Math.Abs(v) > NumberTrait.MaxSafeInteger)
+        {
+            return new NumberTrait(n.Value, isInteger: true); // no representable integer inside the bounds
+        }
+
         var clamped = n.WithValue(v);
         return clamped.IsInRange ? clamped : new NumberTrait(v, n.IsInteger);
     }

@@ -54,7 +54,14 @@ internal sealed class DnaLexer
 {
     internal const int MaxNumberLength = 1000;
 
+    private static readonly System.Buffers.SearchValues<char> StringStops = System.Buffers.SearchValues.Create("\"\\\n\r");
+
+    private const int MaxInterned = 8192;
+    private const int MaxInternedLength = 64;
+
     private readonly string _text;
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _namesBySpan;
     private readonly bool _tolerant;
     private readonly Action<string>? _fix;
     private int _pos;
@@ -64,6 +71,7 @@ internal sealed class DnaLexer
     public DnaLexer(string text, bool tolerant, Action<string>? fix)
     {
         _text = text;
+        _namesBySpan = _names.GetAlternateLookup<ReadOnlySpan<char>>();
         _tolerant = tolerant;
         _fix = fix;
         if (_text.Length > 0 && _text[0] == '\uFEFF')
@@ -111,12 +119,14 @@ internal sealed class DnaLexer
                 if (DnaNames.IsIdentifierStart(c))
                 {
                     int start = _pos;
-                    while (_pos < _text.Length && DnaNames.IsIdentifierPart(_text[_pos]))
+                    int end = start + 1;
+                    while (end < _text.Length && DnaNames.IsIdentifierPart(_text[end]))
                     {
-                        Step();
+                        end++;
                     }
 
-                    return new Token(TokenKind.Identifier, line, col, _text[start.._pos], 0, false, NumberProblem.None, newline);
+                    Skip(end - start);
+                    return new Token(TokenKind.Identifier, line, col, Intern(_text.AsSpan(start, end - start)), 0, false, NumberProblem.None, newline);
                 }
 
                 if (!_tolerant)
@@ -133,6 +143,35 @@ internal sealed class DnaLexer
 
     internal static string DescribeChar(char c) =>
         c >= 0x20 && c < 0x7F ? $"'{c}'" : string.Create(CultureInfo.InvariantCulture, $"U+{(int)c:X4}");
+
+    /// <summary>Advances over characters known not to be line feeds.</summary>
+    private void Skip(int count)
+    {
+        _pos += count;
+        _col += count;
+    }
+
+    /// <summary>Returns a shared instance of a short, repeated string (keys, keywords, short values).</summary>
+    private string Intern(ReadOnlySpan<char> span)
+    {
+        if (span.Length > MaxInternedLength)
+        {
+            return new string(span);
+        }
+
+        if (_namesBySpan.TryGetValue(span, out string? existing))
+        {
+            return existing;
+        }
+
+        string s = new(span);
+        if (_names.Count < MaxInterned)
+        {
+            _names[s] = s;
+        }
+
+        return s;
+    }
 
     private void Step()
     {
@@ -172,12 +211,10 @@ internal sealed class DnaLexer
 
     private Token LexComment(int line, int col, bool newline)
     {
-        Step(); // '#'
+        Skip(1); // '#'
         int start = _pos;
-        while (_pos < _text.Length && _text[_pos] is not ('\n' or '\r'))
-        {
-            Step();
-        }
+        int length = _text.AsSpan(_pos).IndexOfAny('\n', '\r');
+        Skip(length < 0 ? _text.Length - _pos : length);
 
         if (start < _pos && _text[start] == ' ')
         {
@@ -234,13 +271,14 @@ internal sealed class DnaLexer
             if (c == '"')
             {
                 var token = Finish();
-                Step();
+                Skip(1);
                 return token;
             }
 
             if (c != '\\')
             {
-                Step();
+                int run = _text.AsSpan(_pos).IndexOfAny(StringStops);
+                Skip(run < 0 ? _text.Length - _pos : run);
                 continue;
             }
 
@@ -301,7 +339,7 @@ internal sealed class DnaLexer
 
         Token Finish()
         {
-            string value = sb is null ? _text[runStart.._pos] : sb.Append(_text, runStart, _pos - runStart).ToString();
+            string value = sb is null ? Intern(_text.AsSpan(runStart, _pos - runStart)) : sb.Append(_text, runStart, _pos - runStart).ToString();
             return new Token(TokenKind.String, line, col, value, 0, false, NumberProblem.None, false);
         }
     }
@@ -382,13 +420,15 @@ internal sealed class DnaLexer
 
     private bool ScanDigits()
     {
-        int start = _pos;
-        while (_pos < _text.Length && char.IsAsciiDigit(_text[_pos]))
+        int end = _pos;
+        while (end < _text.Length && char.IsAsciiDigit(_text[end]))
         {
-            Step();
+            end++;
         }
 
-        return _pos > start;
+        bool any = end > _pos;
+        Skip(end - _pos);
+        return any;
     }
 
     private static bool IsDelimiter(char c) => c is ' ' or '\t' or '\r' or '\n' or '\f' or '\v' or ',' or ']' or '}' or '#';

@@ -291,17 +291,17 @@ internal sealed class DnaParser
                     {
                         var (genes, genomeClosing) = ParseGenomeBody(braceToken);
                         string? trailing = TakeTrailingComment();
-                        section = new GenomeSection(genes, new Trivia(pending, trailing), genomeClosing);
+                        section = new GenomeSection(genes, Trivia.Of(pending, trailing), genomeClosing);
                     }
                     else
                     {
                         var body = ParseMapBody(braceToken, keyword, keyword, MapKind.Plain);
                         string? trailing = TakeTrailingComment();
-                        section = new MapSection(keyword, body, new Trivia(pending, trailing));
+                        section = new MapSection(keyword, body, Trivia.Of(pending, trailing));
                     }
 
                     _depth--;
-                    pending = [];
+                    pending = pending.Count == 0 ? pending : [];
                     if (Organism.IsKnownSection(keyword))
                     {
                         int previous = sections.FindIndex(s => s is not null && s.Keyword == keyword);
@@ -330,6 +330,7 @@ internal sealed class DnaParser
     private (List<Gene> Genes, List<string> Closing) ParseGenomeBody(Token open)
     {
         var genes = new List<Gene?>();
+        var geneIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var pending = new List<string>();
         while (true)
         {
@@ -371,9 +372,8 @@ internal sealed class DnaParser
                     Advance();
                     var gene = ParseGeneBody(brace, name, pending);
                     _depth--;
-                    pending = [];
-                    int previous = genes.FindIndex(g => g is not null && g.Name == name);
-                    if (previous >= 0)
+                    pending = pending.Count == 0 ? pending : [];
+                    if (geneIndex.TryGetValue(name, out int previous))
                     {
                         if (!_tolerant)
                         {
@@ -384,6 +384,7 @@ internal sealed class DnaParser
                         Fix($"dedupe_gene:{name}");
                     }
 
+                    geneIndex[name] = genes.Count;
                     genes.Add(gene);
                     continue;
                 default:
@@ -396,7 +397,7 @@ internal sealed class DnaParser
 
     private Gene ParseGeneBody(Token open, string name, List<string> leading)
     {
-        var properties = new MapBuilder(this, name, MapKind.Plain);
+        var properties = new MapBuilder(this, name, null, null, MapKind.Plain);
         MapBuilder? traits = null, mutations = null;
         Trivia? traitsTrivia = null, mutationsTrivia = null;
         List<string> traitsClosing = [], mutationsClosing = [];
@@ -426,7 +427,7 @@ internal sealed class DnaParser
                         traits?.Build(traitsClosing),
                         mutations?.Build(mutationsClosing),
                         properties.Build(pending),
-                        new Trivia(leading, trailing),
+                        Trivia.Of(leading, trailing),
                         traitsTrivia,
                         mutationsTrivia);
                 case TokenKind.Identifier when _cur.Text is DnaKeywords.Traits or DnaKeywords.Mutations:
@@ -462,10 +463,10 @@ internal sealed class DnaParser
                         Fix($"dedupe_block:{name}.{blockToken.Text}");
                     }
 
-                    target ??= new MapBuilder(this, name, isTraits ? MapKind.Traits : MapKind.Plain);
+                    target ??= new MapBuilder(this, name, null, null, isTraits ? MapKind.Traits : MapKind.Plain);
                     var blockClosing = ParseMapEntries(brace, $"{blockToken.Text} of gene {name}", target);
-                    var trivia = new Trivia(pending, TakeTrailingComment());
-                    pending = [];
+                    var trivia = Trivia.Of(pending, TakeTrailingComment());
+                    pending = pending.Count == 0 ? pending : [];
                     _depth--;
                     if (isTraits)
                     {
@@ -483,7 +484,7 @@ internal sealed class DnaParser
                     continue;
                 case TokenKind.Identifier:
                     ParseProperty(properties, pending);
-                    pending = [];
+                    pending = pending.Count == 0 ? pending : [];
                     continue;
                 default:
                     Fail(_cur, $"expected a key, TRAITS, MUTATIONS or '}}' in gene '{name}', found {_cur.Describe()}");
@@ -495,13 +496,20 @@ internal sealed class DnaParser
 
     private PropertyMap ParseMapBody(Token open, string what, string path, MapKind kind)
     {
-        var builder = new MapBuilder(this, path, kind);
+        var builder = new MapBuilder(this, path, null, null, kind);
         var closing = ParseMapEntries(open, what, builder);
         return builder.Build(closing);
     }
 
+    private PropertyMap ParseNestedMapBody(Token open, MapBuilder owner, string key)
+    {
+        var builder = new MapBuilder(this, null, owner, key, MapKind.Plain);
+        var closing = ParseMapEntries(open, null, builder);
+        return builder.Build(closing);
+    }
+
     /// <summary>Parses entries up to and including the closing brace; returns the closing comments.</summary>
-    private List<string> ParseMapEntries(Token open, string what, MapBuilder builder)
+    private List<string> ParseMapEntries(Token open, string? what, MapBuilder builder)
     {
         var pending = new List<string>();
         while (true)
@@ -523,14 +531,14 @@ internal sealed class DnaParser
                     Advance();
                     return pending;
                 case TokenKind.Eof:
-                    Unclosed(open, what);
+                    Unclosed(open, what ?? builder.What);
                     return pending;
                 case TokenKind.Identifier:
                     ParseProperty(builder, pending);
-                    pending = [];
+                    pending = pending.Count == 0 ? pending : [];
                     continue;
                 default:
-                    Fail(_cur, $"expected a key or '}}' in {what}, found {_cur.Describe()}");
+                    Fail(_cur, $"expected a key or '}}' in {what ?? builder.What}, found {_cur.Describe()}");
                     SkipToken();
                     continue;
             }
@@ -547,11 +555,11 @@ internal sealed class DnaParser
         if (_cur.Kind == TokenKind.Colon)
         {
             Advance();
-            value = ParseValue($"{builder.Path}.{key}");
+            value = ParseValue(builder, key);
         }
         else if (_cur.Kind == TokenKind.LBrace)
         {
-            value = ParseMap($"{builder.Path}.{key}");
+            value = ParseMap(builder, key);
         }
         else
         {
@@ -571,10 +579,10 @@ internal sealed class DnaParser
         }
 
         string? trailing = TakeTrailingComment();
-        builder.Add(keyToken, new PropertyEntry(key, value, new Trivia(leading, trailing)));
+        builder.Add(keyToken, new PropertyEntry(key, value, Trivia.Of(leading, trailing)));
     }
 
-    private MapTrait? ParseMap(string path)
+    private MapTrait? ParseMap(MapBuilder owner, string key)
     {
         var brace = _cur;
         if (!Enter(brace))
@@ -583,12 +591,12 @@ internal sealed class DnaParser
         }
 
         Advance();
-        var map = ParseMapBody(brace, $"map '{path}'", path, MapKind.Plain);
+        var map = ParseNestedMapBody(brace, owner, key);
         _depth--;
         return new MapTrait(map);
     }
 
-    private TraitValue? ParseValue(string path)
+    private TraitValue? ParseValue(MapBuilder owner, string key)
     {
         var t = _cur;
         switch (t.Kind)
@@ -613,9 +621,9 @@ internal sealed class DnaParser
                 Advance();
                 return new BooleanTrait(t.Text == "true");
             case TokenKind.LBracket:
-                return ParseList(path);
+                return ParseList(owner, key);
             case TokenKind.LBrace:
-                return ParseMap(path);
+                return ParseMap(owner, key);
             default:
                 Fail(t, $"expected a value (number, true, false, \"text\", [list] or {{map}}), found {t.Describe()}");
                 if (t.Kind is not (TokenKind.RBrace or TokenKind.Eof or TokenKind.Comment or TokenKind.Identifier))
@@ -716,7 +724,7 @@ internal sealed class DnaParser
         return false;
     }
 
-    private ListTrait? ParseList(string path)
+    private ListTrait? ParseList(MapBuilder owner, string key)
     {
         var open = _cur;
         if (!Enter(open))
@@ -755,7 +763,7 @@ internal sealed class DnaParser
                 break;
             }
 
-            var item = ParseValue(path);
+            var item = ParseValue(owner, key);
             if (item is null)
             {
                 ok = false;
@@ -794,18 +802,39 @@ internal sealed class DnaParser
     }
 
     /// <summary>Collects entries of one map, rejecting (strict) or resolving (tolerant, last wins) duplicate keys.</summary>
-    private sealed class MapBuilder(DnaParser parser, string path, MapKind kind)
+    private sealed class MapBuilder(DnaParser parser, string? basePath, MapBuilder? parent, string? key, MapKind kind)
     {
         private readonly List<PropertyEntry?> _entries = [];
-        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private Dictionary<string, int>? _index;
+        private string? _path;
+        private int _removed;
 
-        public string Path { get; } = path;
+        public string Path => _path ??= parent is null ? basePath! : parent.Path + "." + key;
 
-        public int Count => _index.Count;
+        public string What => key is null ? Path : $"map '{Path}'";
+
+        public int Count => _entries.Count - _removed;
 
         public void Add(Token keyToken, PropertyEntry entry)
         {
-            if (_index.TryGetValue(entry.Key, out int previous))
+            int previous = -1;
+            if (_index is not null)
+            {
+                previous = _index.GetValueOrDefault(entry.Key, -1);
+            }
+            else
+            {
+                for (int i = 0; i < _entries.Count; i++)
+                {
+                    if (_entries[i] is { } e && e.Key == entry.Key)
+                    {
+                        previous = i;
+                        break;
+                    }
+                }
+            }
+
+            if (previous >= 0)
             {
                 string where = kind == MapKind.Traits ? $"trait '{entry.Key}' in gene '{Path}'" : $"key '{entry.Key}' in '{Path}'";
                 if (!parser._tolerant)
@@ -814,13 +843,39 @@ internal sealed class DnaParser
                 }
 
                 _entries[previous] = null;
+                _removed++;
                 parser.Fix(kind == MapKind.Traits ? $"dedupe_trait:{Path}.{entry.Key}" : $"dedupe_key:{Path}.{entry.Key}");
             }
 
-            _index[entry.Key] = _entries.Count;
+            if (_index is null && _entries.Count >= 8)
+            {
+                _index = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (int i = 0; i < _entries.Count; i++)
+                {
+                    if (_entries[i] is { } e)
+                    {
+                        _index[e.Key] = i;
+                    }
+                }
+            }
+
+            _index?[entry.Key] = _entries.Count;
             _entries.Add(entry);
         }
 
-        public PropertyMap Build(List<string> closing) => new(_entries.OfType<PropertyEntry>(), closing);
+        public PropertyMap Build(List<string> closing)
+        {
+            var array = new PropertyEntry[Count];
+            int n = 0;
+            foreach (var e in _entries)
+            {
+                if (e is not null)
+                {
+                    array[n++] = e;
+                }
+            }
+
+            return PropertyMap.CreateTrusted(array, closing);
+        }
     }
 }
