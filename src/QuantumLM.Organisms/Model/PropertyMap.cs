@@ -19,6 +19,15 @@ public sealed record PropertyEntry
         Trivia = trivia ?? Trivia.None;
     }
 
+    /// <summary>Initializes an entry whose key is known to be an identifier (the parser's output).</summary>
+    internal PropertyEntry(string key, TraitValue value, Trivia trivia, bool trusted)
+    {
+        _ = trusted;
+        Key = key;
+        Value = value;
+        Trivia = trivia;
+    }
+
     /// <summary>Gets the key.</summary>
     public string Key { get; }
 

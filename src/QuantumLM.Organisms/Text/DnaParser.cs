@@ -579,7 +579,7 @@ internal sealed class DnaParser
         }
 
         string? trailing = TakeTrailingComment();
-        builder.Add(keyToken, new PropertyEntry(key, value, Trivia.Of(leading, trailing)));
+        builder.Add(keyToken, new PropertyEntry(key, value, Trivia.Of(leading, trailing), trusted: true));
     }
 
     private MapTrait? ParseMap(MapBuilder owner, string key)
