@@ -119,6 +119,21 @@ public sealed class OrganismCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task OversizedFile_IsExit2BeforeReading()
+    {
+        string path = Path.Combine(_dir, "huge.dna");
+        await using (var f = File.Create(path))
+        {
+            f.SetLength(OrganismCommand.MaxGenomeBytes + 1);
+        }
+
+        var (code, output, err) = await RunAsync("organism", "heal", path);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Equal($"error: file: {path}: 16777217 bytes exceeds the limit of 16777216", err.Trim());
+    }
+
+    [Fact]
     public async Task Heal_RepairsAndListsFixes()
     {
         var (code, output, _) = await RunAsync("organism", "heal", Write("broken.dna", "ORGANISM X {\n  GENOME {\n    GENE A {\n      TRAITS {\n        t: 1.5 in [0, 1]\n"));

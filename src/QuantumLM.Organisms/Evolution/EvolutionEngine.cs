@@ -249,7 +249,7 @@ public sealed class EvolutionEngine
             }
         }
 
-        await EvaluateAsync(population, 0, cache, cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(population, cache, cancellationToken).ConfigureAwait(false);
         lineage.AddRange(population.Select(static p => p.Lineage));
         population.Sort(Compare);
         Summarize(0, population, population.Count, history, progress);
@@ -276,7 +276,7 @@ public sealed class EvolutionEngine
             }
 
             var children = next.Skip(_options.Elite).ToList();
-            await EvaluateAsync(children, _options.Elite, cache, cancellationToken).ConfigureAwait(false);
+            await EvaluateAsync(children, cache, cancellationToken).ConfigureAwait(false);
             next.RemoveRange(_options.Elite, next.Count - _options.Elite);
             next.AddRange(children);
             lineage.AddRange(children.Select(static c => c.Lineage));
@@ -388,9 +388,8 @@ public sealed class EvolutionEngine
         return best!;
     }
 
-    private async Task EvaluateAsync(List<Individual> individuals, int offset, Dictionary<string, FitnessResult> cache, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(List<Individual> individuals, Dictionary<string, FitnessResult> cache, CancellationToken cancellationToken)
     {
-        _ = offset;
         for (int i = 0; i < individuals.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
