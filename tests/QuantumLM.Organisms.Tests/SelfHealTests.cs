@@ -182,6 +182,23 @@ public sealed class SelfHealTests
     }
 
     [Fact]
+    public void ManyDistinctRepairs_StayLinear()
+    {
+        // 100,000 unterminated strings and duplicate keys: each repair is listed once, without quadratic bookkeeping.
+        var sb = new StringBuilder("ORGANISM X {\n  DNA {\n");
+        for (int i = 0; i < 50_000; i++)
+        {
+            sb.Append("    k").Append(i).Append(": \"open\n    k").Append(i).Append(": \"again\n");
+        }
+
+        sb.Append("  }\n}\n");
+        var r = OrganismOperators.SelfHeal(sb.ToString());
+        Assert.Equal(50_000, r.Child.Dna!.Body.Count);
+        Assert.Equal(100_000, r.Report.Fixes.Count(f => f.StartsWith("close_string:", StringComparison.Ordinal)));
+        Assert.Equal(50_000, r.Report.Fixes.Count(f => f.StartsWith("dedupe_key:DNA.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void HugeInput_IsRejected() =>
         Assert.Throws<DnaSyntaxException>(() => OrganismOperators.SelfHeal(new string('{', 2000), new DnaParseOptions { MaxInputLength = 1000 }));
 }

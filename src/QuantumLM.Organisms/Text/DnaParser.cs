@@ -13,6 +13,7 @@ internal sealed class DnaParser
     private readonly DnaParseOptions _options;
     private readonly bool _tolerant;
     private readonly List<string> _fixes = [];
+    private readonly HashSet<string> _fixSet = new(StringComparer.Ordinal);
     private Token _cur;
     private int _depth;
     private int _listDepth;
@@ -52,7 +53,7 @@ internal sealed class DnaParser
         }
 
         _lastFixWasSkip = isSkip;
-        if (!_fixes.Contains(fix))
+        if (_fixSet.Add(fix))
         {
             _fixes.Add(fix);
         }
