@@ -240,6 +240,14 @@ public sealed class DnaTextTests
     }
 
     [Fact]
+    public void Parse_CrLfAndTabs_ReadTheSameAsCanonicalText()
+    {
+        string crlf = HandWrittenSample.Replace("\n", "\r\n", StringComparison.Ordinal).Replace("  ", "\t", StringComparison.Ordinal);
+        Assert.Equal(DnaText.Parse(HandWrittenSample), DnaText.Parse(crlf));
+        Assert.Equal(HandWrittenSample, DnaText.Serialize(DnaText.Parse(crlf)));
+    }
+
+    [Fact]
     public void ParseUtf8_Bom_IsIgnored() =>
         Assert.Equal("X", DnaText.ParseUtf8([0xEF, 0xBB, 0xBF, .. "ORGANISM X {}"u8]).Name);
 
