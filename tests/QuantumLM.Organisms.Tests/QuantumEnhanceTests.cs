@@ -61,6 +61,29 @@ public sealed class QuantumEnhanceTests
     }
 
     [Fact]
+    public async Task Lineage_RecordsMetricsBackendJobAndMu()
+    {
+        var parent = LineageRecord.ForSeed(Aura);
+        var r = await OrganismOperators.QuantumEnhanceAsync(Aura, new GhzSamplingTestBackend(), new ReferenceMetricsCalculator(), 12);
+        var record = LineageRecord.ForQuantumEnhance(r.Child, parent, r.Report);
+        Assert.Equal("quantum_enhance", record.Operator);
+        Assert.Equal(1, record.Generation);
+        Assert.Same(r.Report.Metrics, record.Metrics);
+        Assert.Null(record.Fitness);
+        Assert.Equal(new RngInfo("xoshiro256**", 12), record.Rng);
+        var p = record.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Equal("ghz-test", p["backend"]);
+        Assert.Equal("job-1", p["job_id"]);
+        Assert.Equal(r.Report.Mu.ToString("R", System.Globalization.CultureInfo.InvariantCulture), p["mu"]);
+        Assert.Equal("false", p["fallback"]);
+
+        var fb = await OrganismOperators.QuantumEnhanceAsync(Aura, new FailingTestBackend(), new ReferenceMetricsCalculator(), 12, new QuantumEnhanceOptions { OnFailure = QuantumFailurePolicy.Evolve });
+        var fbRecord = LineageRecord.ForQuantumEnhance(fb.Child, parent, fb.Report);
+        Assert.Equal("evolve", fbRecord.Operator);
+        Assert.Contains(new KeyValuePair<string, string>("fallback", "true"), fbRecord.Parameters);
+    }
+
+    [Fact]
     public async Task Enhance_SameSeed_SameChildAndReport()
     {
         var a = await OrganismOperators.QuantumEnhanceAsync(Aura, new GhzSamplingTestBackend(0.1), new ReferenceMetricsCalculator(), 5);

@@ -104,6 +104,39 @@ public sealed record LineageRecord
         return new LineageRecord(DeriveId(sha, @operator, parentIds, seed), generation, parentIds, @operator, sorted, RngInfo.ForSeed(seed), fitness, metrics, sha);
     }
 
+    /// <summary>
+    /// Creates the record of a quantum_enhance child: operator <c>quantum_enhance</c> (or <c>evolve</c> after an opt-in
+    /// fallback), the run's metrics, and the backend, job id, μ, n, shots and fallback flag as parameters.
+    /// </summary>
+    /// <param name="child">The child organism.</param>
+    /// <param name="parent">The parent's record.</param>
+    /// <param name="report">The operator's report.</param>
+    /// <returns>The record (fitness not measured).</returns>
+    public static LineageRecord ForQuantumEnhance(Organism child, LineageRecord parent, QuantumEnhanceReport report)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(report);
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("backend", report.Backend),
+            new("mu", report.Mu.ToString("R", CultureInfo.InvariantCulture)),
+            new("qubits", report.Qubits.ToString(CultureInfo.InvariantCulture)),
+            new("shots", report.Shots.ToString(CultureInfo.InvariantCulture)),
+            new("fallback", report.Fallback ? "true" : "false"),
+        };
+        if (report.JobId is not null)
+        {
+            parameters.Add(new("job_id", report.JobId));
+        }
+
+        if (report.FailureReason is not null)
+        {
+            parameters.Add(new("failure_reason", report.FailureReason));
+        }
+
+        return ForChild(child, report.Operator, [parent], report.Seed, parameters, fitness: null, report.Metrics);
+    }
+
     /// <summary>Returns this record with a measured fitness and metrics.</summary>
     /// <param name="fitness">The fitness, or <see langword="null"/>.</param>
     /// <param name="metrics">The metrics, or <see langword="null"/>.</param>
