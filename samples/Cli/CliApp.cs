@@ -15,6 +15,7 @@ internal static class CliApp
         // Each command lives in Commands/<Name>Command.cs and is added here, one line each.
         root.Add(Commands.MetricsCommand.Create(io));
         root.Add(BackendsCommand.Create(io));
+        root.Add(OrganismCommand.Create(io));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
