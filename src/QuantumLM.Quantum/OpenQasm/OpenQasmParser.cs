@@ -896,7 +896,7 @@ public static class OpenQasmParser
 
         private void EmitMeasure(List<CircuitOperation> sink, in Token at, QubitArg q, ClbitArg c)
         {
-            if (q.IsRegister != c.IsRegister || q.Indices.Length != c.Indices.Length)
+            if (q.Indices.Length != c.Indices.Length)
             {
                 throw QasmErrors.At(at, $"measure needs matching sizes: {q.Indices.Length} qubit{(q.Indices.Length == 1 ? string.Empty : "s")} into {c.Indices.Length} bit{(c.Indices.Length == 1 ? string.Empty : "s")}");
             }
