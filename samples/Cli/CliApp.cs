@@ -13,6 +13,7 @@ internal static class CliApp
             "Exit codes: 0 success, 2 invalid input, 1 runtime failure.");
 
         // Each command lives in Commands/<Name>Command.cs and is added here, one line each.
+        root.Add(RunCommand.Create(io));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

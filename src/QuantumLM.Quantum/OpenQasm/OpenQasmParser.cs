@@ -665,6 +665,11 @@ public static class OpenQasmParser
             }
 
             List<QubitArg> qargs = ParseQubitArgs(";");
+            if (!Current.Is(";") && qargs.Count > 0)
+            {
+                throw QasmErrors.At(Current, $"expected ',' or ';' after the qubit arguments of '{callee.Text}', found {Current.Describe()}");
+            }
+
             if (qargs.Count != arity)
             {
                 throw QasmErrors.At(callee, $"gate '{callee.Text}' acts on {arity} qubit{(arity == 1 ? string.Empty : "s")}, got {qargs.Count}");
