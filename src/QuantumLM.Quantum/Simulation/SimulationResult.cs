@@ -17,6 +17,19 @@ public sealed record SimulationResult
     /// <summary>Gets the seed used.</summary>
     public required ulong Seed { get; init; }
 
-    /// <summary>Gets a value indicating whether shots ran as per-shot trajectories (mid-circuit measurement, reset or classical control) rather than sampling one final state.</summary>
-    public required bool UsedTrajectories { get; init; }
+    /// <summary>Gets how the shots were drawn.</summary>
+    public required SimulationMethod Method { get; init; }
+}
+
+/// <summary>How a simulation drew its shots.</summary>
+public enum SimulationMethod
+{
+    /// <summary>Every measurement is terminal: the final state was computed once and all shots drawn from it.</summary>
+    FinalStateSampling = 0,
+
+    /// <summary>Mid-circuit measurement, reset or classical control with few outcome branches: the exact outcome distribution was computed branch by branch and the shots drawn from it.</summary>
+    BranchSampling = 1,
+
+    /// <summary>Too many branches: every shot ran as its own trajectory (seeded measurement collapse).</summary>
+    Trajectories = 2,
 }

@@ -59,10 +59,10 @@ public sealed class StatevectorSimulator
         CheckRunnable(circuit);
         var rng = new SeededRandom(seed);
         Dictionary<string, long> keyed;
-        bool trajectories;
+        SimulationMethod method;
         if (TryTerminalPlan(circuit, out List<GateOperation>? gates, out int[]? clbitQubit))
         {
-            trajectories = false;
+            method = SimulationMethod.FinalStateSampling;
             using var state = new StateVector(circuit.QubitCount, _options.MaxQubits);
             var kernels = new Kernels(state, Settings);
             ApplyGates(Compile(gates, circuit.QubitCount), kernels, cancellationToken);
@@ -74,13 +74,18 @@ public sealed class StatevectorSimulator
                 keyed[key] = keyed.GetValueOrDefault(key) + count;
             }
         }
+        else if (TryExact(circuit, Math.Min(MaxBranchesForSampling, shots), cancellationToken) is { } exact)
+        {
+            method = SimulationMethod.BranchSampling;
+            keyed = SampleDistribution(exact, shots, rng);
+        }
         else
         {
-            trajectories = true;
+            method = SimulationMethod.Trajectories;
             keyed = RunTrajectories(circuit, shots, rng, cancellationToken);
         }
 
-        return BuildResult(circuit, keyed, shots, seed, trajectories);
+        return BuildResult(circuit, keyed, shots, seed, method);
     }
 
     /// <summary>
@@ -105,10 +110,67 @@ public sealed class StatevectorSimulator
         }
         else
         {
-            new ExactExplorer(this, circuit, acc, cancellationToken).Run();
+            new ExactExplorer(this, circuit, acc, MaxExactLeaves, cancellationToken).Run();
         }
 
         return ProbabilityDistribution.Create(acc, circuit.ClbitCount);
+    }
+
+    /// <summary>Gets or sets the most branches for which mid-circuit circuits are sampled from their exact distribution (0 forces trajectories).</summary>
+    internal int MaxBranchesForSampling { get; set; } = 1024;
+
+    private Dictionary<string, double>? TryExact(Circuit circuit, int maxLeaves, CancellationToken cancellationToken)
+    {
+        if (maxLeaves < 1)
+        {
+            return null;
+        }
+
+        var acc = new Dictionary<string, double>(StringComparer.Ordinal);
+        var explorer = new ExactExplorer(this, circuit, acc, maxLeaves, cancellationToken);
+        return explorer.TryRun() ? acc : null;
+    }
+
+    /// <summary>Draws shots from an exact outcome distribution (sorted uniforms over the cumulative sum, keys in ordinal order).</summary>
+    private static Dictionary<string, long> SampleDistribution(Dictionary<string, double> distribution, int shots, SeededRandom rng)
+    {
+        var keys = distribution.Keys.Order(StringComparer.Ordinal).ToArray();
+        double total = 0;
+        foreach (string k in keys)
+        {
+            total += distribution[k];
+        }
+
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        double acc = 0;
+        var u = new double[shots];
+        for (int i = 0; i < shots; i++)
+        {
+            acc += -Math.Log(1.0 - rng.NextDouble());
+            u[i] = acc;
+        }
+
+        acc += -Math.Log(1.0 - rng.NextDouble());
+        double scale = total / acc;
+        int next = 0;
+        double cum = 0;
+        for (int k = 0; k < keys.Length && next < shots; k++)
+        {
+            cum += distribution[keys[k]];
+            int n = 0;
+            while (next < shots && (u[next] * scale < cum || k == keys.Length - 1))
+            {
+                next++;
+                n++;
+            }
+
+            if (n > 0)
+            {
+                result[keys[k]] = n;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Runs the unitary part of a circuit (measurements, barriers and delays ignored) and returns the amplitudes.</summary>
@@ -309,7 +371,7 @@ public sealed class StatevectorSimulator
         }
     }
 
-    private static SimulationResult BuildResult(Circuit circuit, Dictionary<string, long> keyed, int shots, ulong seed, bool trajectories)
+    private static SimulationResult BuildResult(Circuit circuit, Dictionary<string, long> keyed, int shots, ulong seed, SimulationMethod method)
     {
         int width = circuit.ClbitCount;
         var registers = new Dictionary<string, Counts>(StringComparer.Ordinal);
@@ -332,7 +394,7 @@ public sealed class StatevectorSimulator
             RegisterCounts = registers,
             Shots = shots,
             Seed = seed,
-            UsedTrajectories = trajectories,
+            Method = method,
         };
     }
 
@@ -429,10 +491,15 @@ public sealed class StatevectorSimulator
 
         private static bool MeasureQubit(Kernels kernels, int qubit, SeededRandom rng)
         {
-            double p1 = kernels.ProbabilityOfOne(qubit);
-            double norm = kernels.NormSquared();
-            bool one = rng.NextDouble() * norm < p1;
-            kernels.Collapse(qubit, one, one ? p1 : Math.Max(norm - p1, double.Epsilon));
+            // The state stays normalised (every collapse renormalises), so P(0) = 1 − P(1) without another pass.
+            double p1 = Math.Clamp(kernels.ProbabilityOfOne(qubit), 0, 1);
+            bool one = rng.NextDouble() < p1;
+            double p = one ? p1 : 1 - p1;
+            if (p < 1 - 1e-15)
+            {
+                kernels.Collapse(qubit, one, Math.Max(p, double.Epsilon));
+            }
+
             return one;
         }
 
@@ -481,10 +548,23 @@ public sealed class StatevectorSimulator
     }
 
     /// <summary>Enumerates mid-circuit measurement branches depth-first to get exact outcome probabilities.</summary>
-    private sealed class ExactExplorer(StatevectorSimulator sim, Circuit circuit, Dictionary<string, double> acc, CancellationToken cancellationToken)
+    private sealed class ExactExplorer(StatevectorSimulator sim, Circuit circuit, Dictionary<string, double> acc, int maxLeaves, CancellationToken cancellationToken)
     {
         private const double Negligible = 1e-14;
         private int _leaves;
+
+        public bool TryRun()
+        {
+            try
+            {
+                Run();
+                return true;
+            }
+            catch (TooManyBranchesException)
+            {
+                return false;
+            }
+        }
 
         public void Run()
         {
@@ -529,7 +609,7 @@ public sealed class StatevectorSimulator
                         deferred[m.Clbit] = m.Qubit;
                         break;
                     case ResetOperation r:
-                        if (Branch(r.Qubit, state, memory, deferred, ops, i, weight, clbit: -1, reset: true))
+                        if (Branch(r.Qubit, state, memory, deferred, ops, i, weight, reset: true))
                         {
                             return;
                         }
@@ -540,7 +620,7 @@ public sealed class StatevectorSimulator
                         {
                             if (deferred[cb] >= 0)
                             {
-                                if (Branch(deferred[cb], state, memory, deferred, ops, i, weight, clbit: -2, reset: false))
+                                if (Branch(deferred[cb], state, memory, deferred, ops, i, weight, reset: false))
                                 {
                                     return;
                                 }
@@ -556,12 +636,17 @@ public sealed class StatevectorSimulator
                 }
             }
 
-            if (++_leaves > MaxExactLeaves)
+            if (++_leaves > maxLeaves)
             {
-                throw new QuantumLmException(QuantumLmErrorCodes.CircuitTooLarge, $"the exact distribution needs more than {MaxExactLeaves} mid-circuit measurement branches");
+                throw new TooManyBranchesException(maxLeaves);
             }
 
             Accumulate(state, memory, deferred, weight, acc);
+        }
+
+        private sealed class TooManyBranchesException(int limit)
+            : QuantumLmException(QuantumLmErrorCodes.CircuitTooLarge, $"the exact distribution needs more than {limit} mid-circuit measurement branches")
+        {
         }
 
         /// <summary>If qubit q has a pending (deferred) measurement, resolve it by branching now.</summary>
@@ -573,11 +658,11 @@ public sealed class StatevectorSimulator
                 return;
             }
 
-            split = Branch(q, state, memory, deferred, ops, at, weight, clbit: -2, reset: false);
+            split = Branch(q, state, memory, deferred, ops, at, weight, reset: false);
         }
 
         /// <summary>Splits on the value of qubit q: fixes every clbit deferred on q, or resets q. Returns true when it recursed (the caller stops).</summary>
-        private bool Branch(int q, StateVector state, bool[] memory, int[] deferred, List<CircuitOperation> ops, int at, double weight, int clbit, bool reset)
+        private bool Branch(int q, StateVector state, bool[] memory, int[] deferred, List<CircuitOperation> ops, int at, double weight, bool reset)
         {
             var kernels = new Kernels(state, sim.Settings);
             double norm = kernels.NormSquared();
@@ -620,7 +705,6 @@ public sealed class StatevectorSimulator
                 Explore(ops, next, copy, mem, def, weight * p);
             }
 
-            _ = clbit;
             return true;
         }
     }

@@ -163,9 +163,14 @@ public sealed class StatevectorSimulatorTests
         }
 
         var r = Sim().Run(OpenQasmParser.Parse(Teleport(theta)), 4000, 7);
-        Assert.True(r.UsedTrajectories);
-        double sampled = r.RegisterCounts["c2"]["1"] / 4000.0;
-        Assert.InRange(sampled, p1 - 0.04, p1 + 0.04);
+        Assert.Equal(SimulationMethod.BranchSampling, r.Method);
+        Assert.InRange(r.RegisterCounts["c2"]["1"] / 4000.0, p1 - 0.04, p1 + 0.04);
+
+        var trajectories = Sim();
+        trajectories.MaxBranchesForSampling = 0;
+        var t = trajectories.Run(OpenQasmParser.Parse(Teleport(theta)), 4000, 7);
+        Assert.Equal(SimulationMethod.Trajectories, t.Method);
+        Assert.InRange(t.RegisterCounts["c2"]["1"] / 4000.0, p1 - 0.04, p1 + 0.04);
     }
 
     [Fact]
@@ -369,15 +374,34 @@ public sealed class StatevectorSimulatorTests
         AssertChiSquare(d, r.Counts, shots);
     }
 
-    [Fact]
-    public void Trajectories_PassChiSquareAgainstTheExactDistribution()
+    [Theory]
+    [InlineData(0, SimulationMethod.Trajectories)]
+    [InlineData(1024, SimulationMethod.BranchSampling)]
+    public void MidCircuitSampling_PassesChiSquareAgainstTheExactDistribution(int maxBranches, SimulationMethod method)
     {
         string q = Header + "qreg q[3]; creg c[3]; ry(1.0) q[0]; h q[1]; measure q[0] -> c[0]; if (c==1) ry(0.7) q[1]; cx q[1],q[2]; measure q[1] -> c[1]; reset q[1]; h q[1]; measure q[1] -> c[2];";
         Circuit c = OpenQasmParser.Parse(q);
         var d = Sim().GetIdealDistribution(c);
-        var r = Sim().Run(c, 20_000, 9);
-        Assert.True(r.UsedTrajectories);
+
+        // hand computation: P(c0=1) = sin²(0.5); q1 then reads 1 with 1/2 (c0=0) or with sin²(π/4+0.35) (c0=1); c2 is a fair coin
+        double a = Math.Pow(Math.Sin(0.5), 2), b = Math.Pow(Math.Sin((Math.PI / 4) + 0.35), 2);
+        Assert.Equal((1 - a) * 0.5 * 0.5, d["000"], 12);
+        Assert.Equal(a * b * 0.5, d["111"], 12);
+        var sim = Sim();
+        sim.MaxBranchesForSampling = maxBranches;
+        var r = sim.Run(c, 20_000, 9);
+        Assert.Equal(method, r.Method);
         AssertChiSquare(d, r.Counts, 20_000);
+    }
+
+    [Fact]
+    public void ManyBranches_FallBackToTrajectories()
+    {
+        // 12 mid-circuit measurements of fresh superpositions: 4096 branches > shots
+        string q = Header + "qreg q[2]; creg c[12];" + string.Concat(Enumerable.Range(0, 12).Select(i => $"h q[0]; measure q[0] -> c[{i}]; cx q[0],q[1];"));
+        var r = Sim().Run(OpenQasmParser.Parse(q), 300, 5);
+        Assert.Equal(SimulationMethod.Trajectories, r.Method);
+        Assert.Equal(300, r.Counts.Shots);
     }
 
     private static void AssertChiSquare(ProbabilityDistribution ideal, Counts counts, int shots)
@@ -417,8 +441,8 @@ public sealed class StatevectorSimulatorTests
     public void Sampling_TerminalFastPath_IsUsedWhenMeasurementsAreFinal()
     {
         var r = Sim().Run(OpenQasmParser.Parse(Header + "qreg q[2]; creg c[2]; reset q; h q[0]; measure q[0] -> c[0]; cx q[1], q[0]; measure q[1] -> c[1];"), 10, 1);
-        Assert.True(r.UsedTrajectories); // cx touches q[0] after its measurement
+        Assert.NotEqual(SimulationMethod.FinalStateSampling, r.Method); // cx touches q[0] after its measurement
         var t = Sim().Run(OpenQasmParser.Parse(Header + "qreg q[2]; creg c[2]; reset q; h q[0]; measure q[0] -> c[0]; x q[1]; barrier q; measure q[1] -> c[1];"), 10, 1);
-        Assert.False(t.UsedTrajectories);
+        Assert.Equal(SimulationMethod.FinalStateSampling, t.Method);
     }
 }
