@@ -21,7 +21,8 @@ public class LayeredCircuitBenchmarks
     [Params(25)]
     public int Qubits { get; set; }
 
-    [Params(4)]
+    /// <summary>0 = no fusion; k ≥ 1 = fusion up to k qubits (1 merges one-qubit chains only).</summary>
+    [Params(0, 1, 2)]
     public int MaxFusedQubits { get; set; }
 
     [Params(2)]
@@ -74,7 +75,7 @@ public class LayeredCircuitBenchmarks
         }
 
         _sim = new StatevectorSimulator(
-            new LocalSimulatorOptions { EnableFusion = MaxFusedQubits > 1, MaxFusedQubits = Math.Max(1, MaxFusedQubits) },
+            new LocalSimulatorOptions { EnableFusion = MaxFusedQubits > 0, MaxFusedQubits = Math.Max(1, MaxFusedQubits) },
             new KernelSettings(KernelSettings.DetectSimd(), Threads, 14));
     }
 

@@ -158,4 +158,63 @@ internal static class GateFusion
 
         return k == 1 ? new SimGate(SimGateKind.Controlled2x2, [], qubits, total) : new SimGate(SimGateKind.Dense, [], qubits, total);
     }
+
+    /// <summary>
+    /// Reorders gates (respecting the order of gates that share a qubit) so that gates below <paramref name="blockQubits"/>
+    /// form long consecutive runs, which the kernels apply with cache blocking: a list schedule that always takes a ready
+    /// low gate first, and otherwise the earliest ready gate.
+    /// </summary>
+    public static List<SimGate> ScheduleLowQubitsFirst(List<SimGate> gates, int blockQubits)
+    {
+        int count = gates.Count;
+        var successors = new List<int>[count];
+        var indegree = new int[count];
+        var last = new Dictionary<int, int>();
+        for (int i = 0; i < count; i++)
+        {
+            successors[i] = [];
+            var preds = new HashSet<int>();
+            foreach (int q in gates[i].Controls.Concat(gates[i].Targets))
+            {
+                if (last.TryGetValue(q, out int p))
+                {
+                    preds.Add(p);
+                }
+
+                last[q] = i;
+            }
+
+            foreach (int p in preds)
+            {
+                successors[p].Add(i);
+                indegree[i]++;
+            }
+        }
+
+        var low = new PriorityQueue<int, int>();
+        var high = new PriorityQueue<int, int>();
+        for (int i = 0; i < count; i++)
+        {
+            if (indegree[i] == 0)
+            {
+                (gates[i].MaxQubit < blockQubits ? low : high).Enqueue(i, i);
+            }
+        }
+
+        var result = new List<SimGate>(count);
+        while (result.Count < count)
+        {
+            int next = low.Count > 0 ? low.Dequeue() : high.Dequeue();
+            result.Add(gates[next]);
+            foreach (int s in successors[next])
+            {
+                if (--indegree[s] == 0)
+                {
+                    (gates[s].MaxQubit < blockQubits ? low : high).Enqueue(s, s);
+                }
+            }
+        }
+
+        return result;
+    }
 }

@@ -40,6 +40,21 @@ internal sealed unsafe class Kernels
     private readonly int _threads;
     private readonly long _parallelFrom;
 
+    /// <summary>
+    /// Gates whose qubits are all below this index act within aligned chunks of 2^15 amplitudes (512 KiB, L2-resident);
+    /// consecutive such gates run chunk by chunk in one pass over memory (cache blocking).
+    /// </summary>
+    public const int CacheBlockQubits = 15;
+
+    private Kernels(double* p, long length, SimdLevel simd)
+    {
+        _p = p;
+        _len = length;
+        _simd = simd;
+        _threads = 1;
+        _parallelFrom = long.MaxValue;
+    }
+
     public Kernels(StateVector state, KernelSettings settings)
     {
         _p = state.Data;
@@ -147,6 +162,8 @@ internal sealed unsafe class Kernels
 
     private static Vector256<double> Swap(Vector256<double> v) => Vector256.Shuffle(v, Vector256.Create(1L, 0, 3, 2));
 
+    private static Vector128<double> Swap(Vector128<double> v) => Vector128.Shuffle(v, Vector128.Create(1L, 0));
+
     // ---------------------------------------------------------------- 2x2 (optionally controlled)
 
     /// <summary>Applies a 2×2 unitary m (row-major) to <paramref name="target"/> where every control is 1.</summary>
@@ -160,7 +177,7 @@ internal sealed unsafe class Kernels
         double* p = _p;
         if (w == 4)
         {
-            Run(count, 4, (g0, g1) =>
+            Run(count, 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 var a00 = Vector512.Create(m00.Real); var b00 = Vector512.Create(-m00.Imaginary, m00.Imaginary, -m00.Imaginary, m00.Imaginary, -m00.Imaginary, m00.Imaginary, -m00.Imaginary, m00.Imaginary);
                 var a01 = Vector512.Create(m01.Real); var b01 = Vector512.Create(-m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary);
@@ -181,7 +198,7 @@ internal sealed unsafe class Kernels
         }
         else if (w == 2)
         {
-            Run(count, 2, (g0, g1) =>
+            Run(count, 2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 var a00 = Vector256.Create(m00.Real); var b00 = Vector256.Create(-m00.Imaginary, m00.Imaginary, -m00.Imaginary, m00.Imaginary);
                 var a01 = Vector256.Create(m01.Real); var b01 = Vector256.Create(-m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary);
@@ -202,7 +219,7 @@ internal sealed unsafe class Kernels
         }
         else
         {
-            Run(count, 1, (g0, g1) =>
+            Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 for (long g = g0; g < g1; g++)
                 {
@@ -228,7 +245,7 @@ internal sealed unsafe class Kernels
         double* p = _p;
         if (w == 4)
         {
-            Run(count, 4, (g0, g1) =>
+            Run(count, 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 for (long g = g0; g < g1; g += 4)
                 {
@@ -242,7 +259,7 @@ internal sealed unsafe class Kernels
         }
         else if (w == 2)
         {
-            Run(count, 2, (g0, g1) =>
+            Run(count, 2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 for (long g = g0; g < g1; g += 2)
                 {
@@ -256,7 +273,7 @@ internal sealed unsafe class Kernels
         }
         else
         {
-            Run(count, 1, (g0, g1) =>
+            Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 for (long g = g0; g < g1; g++)
                 {
@@ -288,7 +305,7 @@ internal sealed unsafe class Kernels
         double pr = phase.Real, pi = phase.Imaginary;
         if (w == 4)
         {
-            Run(count, 4, (g0, g1) =>
+            Run(count, 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 var a = Vector512.Create(pr);
                 var b = Vector512.Create(-pi, pi, -pi, pi, -pi, pi, -pi, pi);
@@ -302,7 +319,7 @@ internal sealed unsafe class Kernels
         }
         else if (w == 2)
         {
-            Run(count, 2, (g0, g1) =>
+            Run(count, 2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 var a = Vector256.Create(pr);
                 var b = Vector256.Create(-pi, pi, -pi, pi);
@@ -316,7 +333,7 @@ internal sealed unsafe class Kernels
         }
         else
         {
-            Run(count, 1, (g0, g1) =>
+            Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 for (long g = g0; g < g1; g++)
                 {
@@ -332,10 +349,55 @@ internal sealed unsafe class Kernels
     /// <summary>Multiplies amplitude i by diag[bits of i at <paramref name="qubits"/>] (bit j of the index = qubits[j]).</summary>
     public void Diagonal(ReadOnlySpan<int> qubits, ReadOnlySpan<Complex> diag)
     {
+        if (qubits.Length == 1)
+        {
+            Controlled2x2([], qubits[0], [diag[0], Complex.Zero, Complex.Zero, diag[1]]);
+            return;
+        }
+
         int[] qs = qubits.ToArray();
         Complex[] d = diag.ToArray();
         double* p = _p;
-        Run(_len, 1, (i0, i1) =>
+        int w = Width(qs.Min());
+        if (w > 1)
+        {
+            // Every vector of w consecutive amplitudes shares one diagonal entry.
+            var re = new double[d.Length];
+            var im = new double[d.Length];
+            for (int e = 0; e < d.Length; e++)
+            {
+                re[e] = d[e].Real;
+                im[e] = d[e].Imaginary;
+            }
+
+            Run(_len, w, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (i0, i1) =>
+            {
+                for (long i = i0; i < i1; i += w)
+                {
+                    int k = 0;
+                    for (int j = 0; j < qs.Length; j++)
+                    {
+                        k |= (int)((i >> qs[j]) & 1) << j;
+                    }
+
+                    double* q = p + (2 * i);
+                    double fr = re[k], fi = im[k];
+                    if (w == 4)
+                    {
+                        var x = Vector512.Load(q);
+                        Vector512.FusedMultiplyAdd(Vector512.Create(fr), x, Vector512.Create(-fi, fi, -fi, fi, -fi, fi, -fi, fi) * Swap(x)).Store(q);
+                    }
+                    else
+                    {
+                        var x = Vector256.Load(q);
+                        Vector256.FusedMultiplyAdd(Vector256.Create(fr), x, Vector256.Create(-fi, fi, -fi, fi) * Swap(x)).Store(q);
+                    }
+                }
+            });
+            return;
+        }
+
+        Run(_len, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (i0, i1) =>
         {
             for (long i = i0; i < i1; i++)
             {
@@ -392,31 +454,57 @@ internal sealed unsafe class Kernels
                 im[e] = Vector512.Create(-mi, mi, -mi, mi, -mi, mi, -mi, mi);
             }
 
-            Run(count, 4, (g0, g1) =>
+            Run(count, 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
-                Span<Vector512<double>> v = stackalloc Vector512<double>[dim];
-                Span<Vector512<double>> sv = stackalloc Vector512<double>[dim];
-                for (long g = g0; g < g1; g += 4)
+                Vector512<double>* v = stackalloc Vector512<double>[dim];
+                Vector512<double>* sv = stackalloc Vector512<double>[dim];
+                double** at = stackalloc double*[dim];
+                fixed (Vector512<double>* pre = re, pim = im)
+                fixed (long* off = offsets)
                 {
-                    long b = Insert(g, sorted);
-                    for (int s = 0; s < dim; s++)
+                    for (long g = g0; g < g1; g += 4)
                     {
-                        v[s] = Vector512.Load(p + (2 * (b | offsets[s])));
-                        sv[s] = Swap(v[s]);
-                    }
-
-                    for (int r = 0; r < dim; r++)
-                    {
-                        int row = r * dim;
-                        var acc0 = re[row] * v[0];
-                        var acc1 = im[row] * sv[0];
-                        for (int s = 1; s < dim; s++)
+                        long b = Insert(g, sorted);
+                        for (int s = 0; s < dim; s++)
                         {
-                            acc0 = Vector512.FusedMultiplyAdd(re[row + s], v[s], acc0);
-                            acc1 = Vector512.FusedMultiplyAdd(im[row + s], sv[s], acc1);
+                            at[s] = p + (2 * (b | off[s]));
+                            v[s] = Vector512.Load(at[s]);
+                            sv[s] = Swap(v[s]);
                         }
 
-                        (acc0 + acc1).Store(p + (2 * (b | offsets[r])));
+                        if (dim == 4)
+                        {
+                            Vector512<double> v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], s0 = sv[0], s1 = sv[1], s2 = sv[2], s3 = sv[3];
+                            for (int r = 0; r < 4; r++)
+                            {
+                                Vector512<double>* mr = pre + (r * 4), mi = pim + (r * 4);
+                                var a0 = Vector512.FusedMultiplyAdd(mr[1], v1, mr[0] * v0);
+                                var a1 = Vector512.FusedMultiplyAdd(mi[1], s1, mi[0] * s0);
+                                a0 = Vector512.FusedMultiplyAdd(mr[3], v3, Vector512.FusedMultiplyAdd(mr[2], v2, a0));
+                                a1 = Vector512.FusedMultiplyAdd(mi[3], s3, Vector512.FusedMultiplyAdd(mi[2], s2, a1));
+                                (a0 + a1).Store(at[r]);
+                            }
+
+                            continue;
+                        }
+
+                        for (int r = 0; r < dim; r++)
+                        {
+                            Vector512<double>* mr = pre + (r * dim), mi = pim + (r * dim);
+                            var acc0 = mr[0] * v[0];
+                            var acc1 = mi[0] * sv[0];
+                            var acc2 = mr[1] * v[1];
+                            var acc3 = mi[1] * sv[1];
+                            for (int s = 2; s < dim; s += 2)
+                            {
+                                acc0 = Vector512.FusedMultiplyAdd(mr[s], v[s], acc0);
+                                acc1 = Vector512.FusedMultiplyAdd(mi[s], sv[s], acc1);
+                                acc2 = Vector512.FusedMultiplyAdd(mr[s + 1], v[s + 1], acc2);
+                                acc3 = Vector512.FusedMultiplyAdd(mi[s + 1], sv[s + 1], acc3);
+                            }
+
+                            ((acc0 + acc1) + (acc2 + acc3)).Store(at[r]);
+                        }
                     }
                 }
             });
@@ -432,7 +520,7 @@ internal sealed unsafe class Kernels
                 im[e] = Vector256.Create(-mi, mi, -mi, mi);
             }
 
-            Run(count, 2, (g0, g1) =>
+            Run(count, 2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 Span<Vector256<double>> v = stackalloc Vector256<double>[dim];
                 Span<Vector256<double>> sv = stackalloc Vector256<double>[dim];
@@ -461,9 +549,9 @@ internal sealed unsafe class Kernels
                 }
             });
         }
-        else
+        else if (_simd == SimdLevel.Scalar)
         {
-            Run(count, 1, (g0, g1) =>
+            Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 Span<Complex> v = stackalloc Complex[dim];
                 for (long g = g0; g < g1; g++)
@@ -492,6 +580,72 @@ internal sealed unsafe class Kernels
                 }
             });
         }
+        else
+        {
+            var re = new Vector128<double>[dim * dim];
+            var im = new Vector128<double>[dim * dim];
+            for (int e = 0; e < m.Length; e++)
+            {
+                re[e] = Vector128.Create(m[e].Real);
+                double mi = m[e].Imaginary;
+                im[e] = Vector128.Create(-mi, mi);
+            }
+
+            Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
+            {
+                Vector128<double>* v = stackalloc Vector128<double>[dim];
+                Vector128<double>* sv = stackalloc Vector128<double>[dim];
+                double** at = stackalloc double*[dim];
+                fixed (Vector128<double>* pre = re, pim = im)
+                fixed (long* off = offsets)
+                {
+                    for (long g = g0; g < g1; g++)
+                    {
+                        long b = Insert(g, sorted);
+                        for (int s = 0; s < dim; s++)
+                        {
+                            at[s] = p + (2 * (b | off[s]));
+                            v[s] = Vector128.Load(at[s]);
+                            sv[s] = Swap(v[s]);
+                        }
+
+                        if (dim == 4)
+                        {
+                            Vector128<double> v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], s0 = sv[0], s1 = sv[1], s2 = sv[2], s3 = sv[3];
+                            for (int r = 0; r < 4; r++)
+                            {
+                                Vector128<double>* mr = pre + (r * 4), mi = pim + (r * 4);
+                                var a0 = Vector128.FusedMultiplyAdd(mr[1], v1, mr[0] * v0);
+                                var a1 = Vector128.FusedMultiplyAdd(mi[1], s1, mi[0] * s0);
+                                a0 = Vector128.FusedMultiplyAdd(mr[3], v3, Vector128.FusedMultiplyAdd(mr[2], v2, a0));
+                                a1 = Vector128.FusedMultiplyAdd(mi[3], s3, Vector128.FusedMultiplyAdd(mi[2], s2, a1));
+                                (a0 + a1).Store(at[r]);
+                            }
+
+                            continue;
+                        }
+
+                        for (int r = 0; r < dim; r++)
+                        {
+                            Vector128<double>* mr = pre + (r * dim), mi = pim + (r * dim);
+                            var acc0 = mr[0] * v[0];
+                            var acc1 = mi[0] * sv[0];
+                            var acc2 = mr[1] * v[1];
+                            var acc3 = mi[1] * sv[1];
+                            for (int s = 2; s < dim; s += 2)
+                            {
+                                acc0 = Vector128.FusedMultiplyAdd(mr[s], v[s], acc0);
+                                acc1 = Vector128.FusedMultiplyAdd(mi[s], sv[s], acc1);
+                                acc2 = Vector128.FusedMultiplyAdd(mr[s + 1], v[s + 1], acc2);
+                                acc3 = Vector128.FusedMultiplyAdd(mi[s + 1], sv[s + 1], acc3);
+                            }
+
+                            ((acc0 + acc1) + (acc2 + acc3)).Store(at[r]);
+                        }
+                    }
+                }
+            });
+        }
     }
 
     // ---------------------------------------------------------------- measurement support
@@ -500,7 +654,7 @@ internal sealed unsafe class Kernels
     public double NormSquared()
     {
         double* p = _p;
-        return Reduce(_len, (s, e) => TensorPrimitives.SumOfSquares(new ReadOnlySpan<double>(p + (2 * s), (int)(2 * (e - s)))));
+        return Reduce(_len, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) => TensorPrimitives.SumOfSquares(new ReadOnlySpan<double>(p + (2 * s), (int)(2 * (e - s)))));
     }
 
     /// <summary>The probability that <paramref name="qubit"/> reads 1.</summary>
@@ -509,7 +663,7 @@ internal sealed unsafe class Kernels
         double* p = _p;
         int[] sorted = [qubit];
         long bit = 1L << qubit;
-        return Reduce(_len >> 1, (s, e) =>
+        return Reduce(_len >> 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, e) =>
         {
             double acc = 0;
             for (long g = s; g < e; g++)
@@ -529,7 +683,7 @@ internal sealed unsafe class Kernels
         int[] sorted = [qubit];
         long bit = 1L << qubit;
         double scale = 1.0 / Math.Sqrt(probability);
-        Run(_len >> 1, 1, (g0, g1) =>
+        Run(_len >> 1, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
         {
             for (long g = g0; g < g1; g++)
             {
@@ -550,7 +704,7 @@ internal sealed unsafe class Kernels
         double* p = _p;
         long chunks = _len / chunk;
         var sums = new double[chunks];
-        Run(chunks, 1, (c0, c1) =>
+        Run(chunks, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c0, c1) =>
         {
             for (long c = c0; c < c1; c++)
             {
@@ -558,5 +712,50 @@ internal sealed unsafe class Kernels
             }
         });
         return sums;
+    }
+
+    /// <summary>Applies gates in order; runs of two or more gates below <see cref="CacheBlockQubits"/> are applied chunk by chunk.</summary>
+    public void ApplyAll(List<SimGate> gates, CancellationToken cancellationToken)
+    {
+        bool blocking = _len > (1L << (CacheBlockQubits + 1));
+        int i = 0;
+        while (i < gates.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int j = i;
+            while (blocking && j < gates.Count && gates[j].MaxQubit < CacheBlockQubits)
+            {
+                j++;
+            }
+
+            if (j - i >= 2)
+            {
+                ApplyBlocked(gates, i, j);
+                i = j;
+            }
+            else
+            {
+                gates[i].Apply(this);
+                i++;
+            }
+        }
+    }
+
+    private void ApplyBlocked(List<SimGate> gates, int from, int to)
+    {
+        long chunk = 1L << CacheBlockQubits;
+        double* p = _p;
+        SimdLevel simd = _simd;
+        Run(_len / chunk, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c0, c1) =>
+        {
+            for (long c = c0; c < c1; c++)
+            {
+                var sub = new Kernels(p + (2 * c * chunk), chunk, simd);
+                for (int g = from; g < to; g++)
+                {
+                    gates[g].Apply(sub);
+                }
+            }
+        });
     }
 }

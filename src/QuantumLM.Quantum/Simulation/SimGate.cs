@@ -27,6 +27,9 @@ internal sealed class SimGate(SimGateKind kind, int[] controls, int[] targets, C
 
     public Complex Phase { get; } = phase;
 
+    /// <summary>Gets the highest qubit the gate touches.</summary>
+    public int MaxQubit { get; } = Math.Max(controls.Length == 0 ? -1 : controls.Max(), targets.Length == 0 ? -1 : targets.Max());
+
     public static SimGate FromOperation(GateOperation op)
     {
         int[] q = [.. op.Qubits];

@@ -197,19 +197,14 @@ public sealed class StatevectorSimulator
         return state.Amplitudes.ToArray();
     }
 
-    internal List<SimGate> Compile(IReadOnlyList<GateOperation> gates, int qubitCount, bool? fusion = null) =>
-        (fusion ?? _options.EnableFusion) && _options.MaxFusedQubits > 1 && gates.Count > 1
-            ? GateFusion.Fuse(gates, qubitCount, _options.MaxFusedQubits)
-            : [.. gates.Select(SimGate.FromOperation)];
-
-    internal static void ApplyGates(List<SimGate> gates, Kernels kernels, CancellationToken cancellationToken)
+    internal List<SimGate> Compile(IReadOnlyList<GateOperation> gates, int qubitCount, bool? fusion = null)
     {
-        foreach (SimGate g in gates)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            g.Apply(kernels);
-        }
+        bool fuse = (fusion ?? _options.EnableFusion) && gates.Count > 1;
+        List<SimGate> compiled = fuse ? GateFusion.Fuse(gates, qubitCount, _options.MaxFusedQubits) : [.. gates.Select(SimGate.FromOperation)];
+        return fuse && qubitCount > Kernels.CacheBlockQubits + 1 ? GateFusion.ScheduleLowQubitsFirst(compiled, Kernels.CacheBlockQubits) : compiled;
     }
+
+    internal static void ApplyGates(List<SimGate> gates, Kernels kernels, CancellationToken cancellationToken) => kernels.ApplyAll(gates, cancellationToken);
 
     private void CheckRunnable(Circuit circuit)
     {

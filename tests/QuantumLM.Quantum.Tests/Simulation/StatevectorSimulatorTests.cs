@@ -14,7 +14,7 @@ public sealed class StatevectorSimulatorTests
 {
     private const string Header = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n";
 
-    private static StatevectorSimulator Sim(bool fusion = true, SimdLevel? simd = null, int threads = 1, int threshold = 14, int maxFused = 4) =>
+    private static StatevectorSimulator Sim(bool fusion = true, SimdLevel? simd = null, int threads = 1, int threshold = 14, int maxFused = 1) =>
         new(new LocalSimulatorOptions { EnableFusion = fusion, MaxFusedQubits = maxFused },
             new KernelSettings(simd ?? KernelSettings.DetectSimd(), threads, threshold));
 
@@ -234,7 +234,7 @@ public sealed class StatevectorSimulatorTests
     {
         Circuit c = OpenQasmParser.Parse(Reference.RandomQasm(9, 60, seed));
         Complex[] unfused = Sim(fusion: false).GetStatevector(c);
-        return Reference.MaxDiff(Sim(fusion: true, maxFused: 2 + (width.Get % 4)).GetStatevector(c), unfused) < 1e-10;
+        return Reference.MaxDiff(Sim(fusion: true, maxFused: 1 + (width.Get % 5)).GetStatevector(c), unfused) < 1e-10;
     }
 
     [Property(MaxTest = 30)]
@@ -255,6 +255,33 @@ public sealed class StatevectorSimulatorTests
         var d1 = Sim(threads: 1, threshold: 1).Run(c, 500, seed);
         var d4 = Sim(threads: 4, threshold: 1).Run(c, 500, seed);
         return one.SequenceEqual(many) && d1.Counts.Entries.SequenceEqual(d4.Counts.Entries);
+    }
+
+    [Theory]
+    [InlineData(1UL, 1)]
+    [InlineData(2UL, 2)]
+    [InlineData(3UL, 3)]
+    public void CacheBlocking_AndScheduling_MatchGateByGateApplication_At18Qubits(ulong seed, int maxFused)
+    {
+        // 18 qubits > CacheBlockQubits + 1, so runs of low gates are applied chunk by chunk and fused gates are reordered.
+        Circuit c = OpenQasmParser.Parse(Reference.RandomQasm(18, 120, seed));
+        Complex[] plain;
+        using (var state = new StateVector(18))
+        {
+            var kernels = new Kernels(state, new KernelSettings(SimdLevel.Scalar, 1, 30));
+            foreach (GateOperation g in c.Operations.OfType<GateOperation>())
+            {
+                SimGate.FromOperation(g).Apply(kernels);
+            }
+
+            plain = state.Amplitudes.ToArray();
+        }
+
+        Assert.True(Reference.MaxDiff(Sim(fusion: true, maxFused: maxFused).GetStatevector(c), plain) < 1e-10);
+        Assert.True(Reference.MaxDiff(Sim(fusion: false).GetStatevector(c), plain) < 1e-10);
+        Complex[] one = Sim(fusion: true, maxFused: maxFused, threads: 1, threshold: 1).GetStatevector(c);
+        Complex[] many = Sim(fusion: true, maxFused: maxFused, threads: 3, threshold: 1).GetStatevector(c);
+        Assert.True(one.AsSpan().SequenceEqual(many));
     }
 
     [Property(MaxTest = 30)]
