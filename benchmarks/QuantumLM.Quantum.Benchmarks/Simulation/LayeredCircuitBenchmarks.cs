@@ -12,7 +12,7 @@ namespace QuantumLM.Quantum.Benchmarks.Simulation;
 /// qulacs' benchmark circuit (qulacs/benchmark-qulacs): RX/RZ rotation layers and a CNOT ring, 41·n gates
 /// (n = 25: 1,025 gates). Published single-thread times: Qulacs 22.6 s and Qiskit Aer 23.6 s with fusion.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2, invocationCount: 1)]
 public class LayeredCircuitBenchmarks
 {
     private Circuit _circuit = null!;

@@ -183,9 +183,10 @@ internal sealed unsafe class Kernels
                 var a01 = Vector512.Create(m01.Real); var b01 = Vector512.Create(-m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary);
                 var a10 = Vector512.Create(m10.Real); var b10 = Vector512.Create(-m10.Imaginary, m10.Imaginary, -m10.Imaginary, m10.Imaginary, -m10.Imaginary, m10.Imaginary, -m10.Imaginary, m10.Imaginary);
                 var a11 = Vector512.Create(m11.Real); var b11 = Vector512.Create(-m11.Imaginary, m11.Imaginary, -m11.Imaginary, m11.Imaginary, -m11.Imaginary, m11.Imaginary, -m11.Imaginary, m11.Imaginary);
+                long bs = 0, runMask = (1L << sorted[0]) - 1;
                 for (long g = g0; g < g1; g += 4)
                 {
-                    long i0 = Insert(g, sorted) | cmask;
+                    long i0 = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs) | cmask;
                     double* pa = p + (2 * i0), pb = p + (2 * (i0 | tbit));
                     var x = Vector512.Load(pa); var y = Vector512.Load(pb);
                     var sx = Swap(x); var sy = Swap(y);
@@ -204,9 +205,10 @@ internal sealed unsafe class Kernels
                 var a01 = Vector256.Create(m01.Real); var b01 = Vector256.Create(-m01.Imaginary, m01.Imaginary, -m01.Imaginary, m01.Imaginary);
                 var a10 = Vector256.Create(m10.Real); var b10 = Vector256.Create(-m10.Imaginary, m10.Imaginary, -m10.Imaginary, m10.Imaginary);
                 var a11 = Vector256.Create(m11.Real); var b11 = Vector256.Create(-m11.Imaginary, m11.Imaginary, -m11.Imaginary, m11.Imaginary);
+                long bs = 0, runMask = (1L << sorted[0]) - 1;
                 for (long g = g0; g < g1; g += 2)
                 {
-                    long i0 = Insert(g, sorted) | cmask;
+                    long i0 = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs) | cmask;
                     double* pa = p + (2 * i0), pb = p + (2 * (i0 | tbit));
                     var x = Vector256.Load(pa); var y = Vector256.Load(pb);
                     var sx = Swap(x); var sy = Swap(y);
@@ -221,9 +223,10 @@ internal sealed unsafe class Kernels
         {
             Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
+                long bs = 0, runMask = (1L << sorted[0]) - 1;
                 for (long g = g0; g < g1; g++)
                 {
-                    long i0 = Insert(g, sorted) | cmask;
+                    long i0 = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs) | cmask;
                     double* pa = p + (2 * i0), pb = p + (2 * (i0 | tbit));
                     double xr = pa[0], xi = pa[1], yr = pb[0], yi = pb[1];
                     pa[0] = (m00.Real * xr) - (m00.Imaginary * xi) + (m01.Real * yr) - (m01.Imaginary * yi);
@@ -247,9 +250,10 @@ internal sealed unsafe class Kernels
         {
             Run(count, 4, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
+                long bs = 0, runMask = (1L << sortedPositions[0]) - 1;
                 for (long g = g0; g < g1; g += 4)
                 {
-                    long b = Insert(g, sortedPositions) | baseMask;
+                    long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sortedPositions) - g) : bs) | baseMask;
                     double* pa = p + (2 * (b | offA)), pb = p + (2 * (b | offB));
                     var x = Vector512.Load(pa);
                     Vector512.Load(pb).Store(pa);
@@ -261,9 +265,10 @@ internal sealed unsafe class Kernels
         {
             Run(count, 2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
+                long bs = 0, runMask = (1L << sortedPositions[0]) - 1;
                 for (long g = g0; g < g1; g += 2)
                 {
-                    long b = Insert(g, sortedPositions) | baseMask;
+                    long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sortedPositions) - g) : bs) | baseMask;
                     double* pa = p + (2 * (b | offA)), pb = p + (2 * (b | offB));
                     var x = Vector256.Load(pa);
                     Vector256.Load(pb).Store(pa);
@@ -275,9 +280,10 @@ internal sealed unsafe class Kernels
         {
             Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
+                long bs = 0, runMask = (1L << sortedPositions[0]) - 1;
                 for (long g = g0; g < g1; g++)
                 {
-                    long b = Insert(g, sortedPositions) | baseMask;
+                    long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sortedPositions) - g) : bs) | baseMask;
                     var pa = (Vector128<double>*)(p + (2 * (b | offA)));
                     var pb = (Vector128<double>*)(p + (2 * (b | offB)));
                     (*pa, *pb) = (*pb, *pa);
@@ -462,9 +468,10 @@ internal sealed unsafe class Kernels
                 fixed (Vector512<double>* pre = re, pim = im)
                 fixed (long* off = offsets)
                 {
+                    long bs = 0, runMask = (1L << sorted[0]) - 1;
                     for (long g = g0; g < g1; g += 4)
                     {
-                        long b = Insert(g, sorted);
+                        long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs);
                         for (int s = 0; s < dim; s++)
                         {
                             at[s] = p + (2 * (b | off[s]));
@@ -524,9 +531,10 @@ internal sealed unsafe class Kernels
             {
                 Span<Vector256<double>> v = stackalloc Vector256<double>[dim];
                 Span<Vector256<double>> sv = stackalloc Vector256<double>[dim];
+                long bs = 0, runMask = (1L << sorted[0]) - 1;
                 for (long g = g0; g < g1; g += 2)
                 {
-                    long b = Insert(g, sorted);
+                    long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs);
                     for (int s = 0; s < dim; s++)
                     {
                         v[s] = Vector256.Load(p + (2 * (b | offsets[s])));
@@ -554,9 +562,10 @@ internal sealed unsafe class Kernels
             Run(count, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
             {
                 Span<Complex> v = stackalloc Complex[dim];
+                long bs = 0, runMask = (1L << sorted[0]) - 1;
                 for (long g = g0; g < g1; g++)
                 {
-                    long b = Insert(g, sorted);
+                    long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs);
                     for (int s = 0; s < dim; s++)
                     {
                         double* q = p + (2 * (b | offsets[s]));
@@ -599,9 +608,10 @@ internal sealed unsafe class Kernels
                 fixed (Vector128<double>* pre = re, pim = im)
                 fixed (long* off = offsets)
                 {
+                    long bs = 0, runMask = (1L << sorted[0]) - 1;
                     for (long g = g0; g < g1; g++)
                     {
-                        long b = Insert(g, sorted);
+                        long b = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs);
                         for (int s = 0; s < dim; s++)
                         {
                             at[s] = p + (2 * (b | off[s]));
@@ -685,9 +695,10 @@ internal sealed unsafe class Kernels
         double scale = 1.0 / Math.Sqrt(probability);
         Run(_len >> 1, 1, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (g0, g1) =>
         {
+            long bs = 0, runMask = (1L << sorted[0]) - 1;
             for (long g = g0; g < g1; g++)
             {
-                long i0 = Insert(g, sorted);
+                long i0 = g + (((g & runMask) == 0 || g == g0) ? (bs = Insert(g, sorted) - g) : bs);
                 double* keep = p + (2 * (outcome ? i0 | bit : i0));
                 double* drop = p + (2 * (outcome ? i0 : i0 | bit));
                 keep[0] *= scale;
