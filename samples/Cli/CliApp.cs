@@ -16,6 +16,7 @@ internal static class CliApp
         root.Add(Commands.MetricsCommand.Create(io));
         root.Add(BackendsCommand.Create(io));
         root.Add(OrganismCommand.Create(io));
+        root.Add(RunCommand.Create(io));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

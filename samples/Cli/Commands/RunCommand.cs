@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using QuantumLM.Abstractions;
+using QuantumLM.Abstractions.Quantum;
+using QuantumLM.Quantum.OpenQasm;
+using QuantumLM.Quantum.Simulation;
+
+namespace QuantumLM.Cli;
+
+/// <summary>
+/// <c>quantumlm run circuit.qasm [--shots N] [--seed S] [--backend local]</c>: runs an OpenQASM 2/3 file and prints
+/// the counts as JSON, keys in Qiskit's format (registers joined by one space, the last declared register leftmost).
+/// </summary>
+internal static class RunCommand
+{
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+    public const int MaxShots = 10_000_000;
+
+    public static Command Create(CliIO io)
+    {
+        var file = new Argument<string>("circuit") { Description = "The OpenQASM 2 or 3 file to run." };
+        var shots = new Option<int>("--shots") { Description = $"Number of shots (1..{MaxShots}).", DefaultValueFactory = _ => 1024 };
+        var seed = new Option<ulong?>("--seed") { Description = "Sampling seed; the same seed gives the same counts. Chosen at random and printed when omitted." };
+        var backend = new Option<string>("--backend") { Description = "Backend name (this build runs 'local', the statevector simulator).", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
+        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.") { file, shots, seed, backend };
+        command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(
+            io,
+            parse.GetValue(file)!,
+            parse.GetValue(shots),
+            parse.GetValue(seed),
+            parse.GetValue(backend) ?? LocalSimulatorBackend.BackendName,
+            cancellationToken)));
+        return command;
+    }
+
+    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, CancellationToken cancellationToken)
+    {
+        if (shots < 1 || shots > MaxShots)
+        {
+            throw new QuantumLmException(CliErrorCodes.Usage, $"--shots must be between 1 and {MaxShots}, got {shots}");
+        }
+
+        if (!string.Equals(backendName, LocalSimulatorBackend.BackendName, StringComparison.Ordinal))
+        {
+            throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"backend '{backendName}' is not available; this command runs '{LocalSimulatorBackend.BackendName}'");
+        }
+
+        string source = await CliIO.ReadFileAsync(path, MaxFileBytes, cancellationToken);
+        QuantumCircuit circuit = QasmCircuitFactory.Create(source, Path.GetFileNameWithoutExtension(path));
+        ulong usedSeed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        var backend = new LocalSimulatorBackend(Options.Create(new LocalSimulatorOptions()));
+        QuantumJobOperation job = await backend.SubmitAsync(circuit, new QuantumJobOptions { Shots = shots, Seed = usedSeed }, cancellationToken);
+        QuantumJobResult result;
+        try
+        {
+            result = await job.WaitForCompletionAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await job.CancelAsync(CancellationToken.None);
+            throw;
+        }
+
+        var counts = new JsonObject();
+        foreach (var (key, count) in result.Counts.Entries)
+        {
+            counts[QiskitKey(key, circuit.ClassicalRegisters)] = count;
+        }
+
+        await io.WriteJsonAsync(new JsonObject
+        {
+            ["backend"] = backend.Name,
+            ["shots"] = result.Shots,
+            ["seed"] = usedSeed,
+            ["num_qubits"] = circuit.QubitCount,
+            ["num_clbits"] = circuit.ClbitCount,
+            ["counts"] = counts,
+        });
+    }
+
+    /// <summary>Splits a combined key (last register leftmost, no spaces) into registers joined by one space.</summary>
+    internal static string QiskitKey(string combined, IReadOnlyList<ClassicalRegister> registers)
+    {
+        if (registers.Count <= 1)
+        {
+            return combined;
+        }
+
+        var parts = new List<string>(registers.Count);
+        int position = 0;
+        for (int r = registers.Count - 1; r >= 0; r--)
+        {
+            parts.Add(combined.Substring(position, registers[r].Width));
+            position += registers[r].Width;
+        }
+
+        return string.Join(' ', parts);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using QuantumLM.Abstractions.Quantum;
+using QuantumLM.Quantum.Simulation;
+
+namespace QuantumLM.Quantum;
+
+/// <summary>Registers the local statevector simulator backend (<c>local</c>).</summary>
+public static class LocalSimulatorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="LocalSimulatorBackend"/> as a singleton and as an <see cref="IQuantumBackend"/>, with
+    /// <see cref="LocalSimulatorOptions"/> validated at start-up. Safe to call more than once.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional configuration of the options.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddLocalQuantumSimulator(this IServiceCollection services, Action<LocalSimulatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        OptionsBuilder<LocalSimulatorOptions> builder = services.AddOptionsWithValidateOnStart<LocalSimulatorOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalSimulatorOptions>, LocalSimulatorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LocalSimulatorBackend>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQuantumBackend, LocalSimulatorBackend>(static sp => sp.GetRequiredService<LocalSimulatorBackend>()));
+        return services;
+    }
+}
