@@ -111,6 +111,8 @@ END
 \$\$;
 ALTER ROLE quantumlm_owner PASSWORD '$PASSWORD';
 ALTER ROLE quantumlm_app PASSWORD '$PASSWORD';
+-- NOINHERIT: without a per-transaction role the login role holds no table privileges (fail closed).
+ALTER ROLE quantumlm_app NOINHERIT;
 GRANT quantumlm_anon, quantumlm_authenticated, quantumlm_service TO quantumlm_app;
 SQL
 for db in quantumlm quantumlm_test; do

@@ -196,6 +196,27 @@ internal sealed class PostgresMigrator : IPostgresMigrator
 
     private static async Task GrantApplicationRoleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string appRole, CancellationToken ct)
     {
+        // The login role must not inherit the privileges of the per-transaction roles: without an identity it holds
+        // nothing (fail closed). PostgreSQL 15 has no per-grant INHERIT option, so the login role itself is NOINHERIT.
+        var inherit = new NpgsqlCommand("SELECT rolinherit FROM pg_roles WHERE rolname = $1", conn, tx);
+        await using (inherit.ConfigureAwait(false))
+        {
+            inherit.Parameters.Add(new NpgsqlParameter { Value = appRole });
+            object? r = await inherit.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            if (r is null)
+            {
+                throw new QuantumLmException(QuantumLmErrorCodes.NotFound, $"application role \"{appRole}\" (QuantumLmPostgresOptions.ApplicationRole) does not exist");
+            }
+
+            if (r is true)
+            {
+                var q = new NpgsqlCommand("SELECT format('ALTER ROLE %I NOINHERIT', $1::text)", conn, tx);
+                await using ConfiguredAsyncDisposable qScope = q.ConfigureAwait(false);
+                q.Parameters.Add(new NpgsqlParameter { Value = appRole });
+                await ExecAsync(conn, tx, (string)(await q.ExecuteScalarAsync(ct).ConfigureAwait(false))!, ct).ConfigureAwait(false);
+            }
+        }
+
         foreach (string role in (string[])["quantumlm_anon", "quantumlm_authenticated", "quantumlm_service"])
         {
             var check = new NpgsqlCommand("SELECT pg_has_role($1, $2, 'MEMBER')", conn, tx);
