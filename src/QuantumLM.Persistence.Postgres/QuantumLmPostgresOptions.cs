@@ -57,7 +57,7 @@ public sealed class TaskQueueOptions
     /// <value>The default is 2 milliseconds.</value>
     public TimeSpan NotifyDebounce { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>Gets or sets how often claims also rescue tasks whose lease expired.</summary>
+    /// <summary>Gets or sets how often claims also rescue tasks whose lease expired (per process; zero: before every claim).</summary>
     /// <value>The default is 1 second.</value>
     public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -178,7 +178,7 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxCount, 10_000);
         ValidateLease(lease);
         long now = _time.GetTimestamp();
-        if (_options.RescueInterval > TimeSpan.Zero && _time.GetElapsedTime(Interlocked.Read(ref _lastRescueTicks), now) >= _options.RescueInterval)
+        if (_time.GetElapsedTime(Interlocked.Read(ref _lastRescueTicks), now) >= _options.RescueInterval)
         {
             Interlocked.Exchange(ref _lastRescueTicks, now);
             await RescueExpiredLeasesAsync(cancellationToken).ConfigureAwait(false);
