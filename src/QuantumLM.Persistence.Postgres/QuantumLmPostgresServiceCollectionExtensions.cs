@@ -56,6 +56,13 @@ public static class QuantumLmPostgresServiceCollectionExtensions
         services.TryAddSingleton<IAgentEventStream>(sp => sp.GetRequiredService<PostgresAgentEvents>());
         services.TryAddSingleton<IPermissionChecker, PostgresPermissionChecker>();
         services.TryAddSingleton<IRoleStore, PostgresRoleStore>();
+        services.TryAddSingleton<IUserStore, PostgresUserStore>();
+        services.TryAddSingleton<PostgresArenaStores>();
+        services.TryAddSingleton<IArenaSessionStore>(sp => sp.GetRequiredService<PostgresArenaStores>());
+        services.TryAddSingleton<IQuantumJobStore>(sp => sp.GetRequiredService<PostgresArenaStores>());
+        services.TryAddSingleton<ICommitStore>(sp => sp.GetRequiredService<PostgresArenaStores>());
+        services.TryAddSingleton<IOrganismStore, PostgresOrganismStore>();
+        services.TryAddSingleton<ICodebaseMemoryStore, PostgresCodebaseMemoryStore>();
         return new Builder(services);
     }
 
