@@ -151,3 +151,38 @@ public sealed class MigrationTests
         public ValueTask DisposeAsync() => new(Db.DisposeAsync());
     }
 }
+
+public sealed class DependencyInjectionTests
+{
+    [Fact]
+    public void AddQuantumLmPostgres_RegistersEveryServiceResolvable_WithValidateOnBuild()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddNpgsqlDataSource(TestDatabase.AppBaseConnectionString);
+        services.AddNpgsqlDataSource(TestDatabase.AppBaseConnectionString, serviceKey: "replica");
+        services.AddQuantumLmPostgres().UseNpgsqlDataSource().UseReadOnlyNpgsqlDataSource("replica").AddTaskQueueMaintenance();
+        using ServiceProvider sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Type[] types = [typeof(IPostgresMigrator), typeof(IDbSessionFactory), typeof(QuantumLM.Abstractions.Agents.ITaskQueue), typeof(ITransactionalTaskQueue),
+            typeof(ITaskQueueMaintenance), typeof(ITaskQueueSignal), typeof(QuantumLM.Abstractions.Agents.IAgentEventSink), typeof(QuantumLM.Abstractions.Agents.IAgentEventStream),
+            typeof(QuantumLM.Abstractions.Security.IPermissionChecker), typeof(IRoleStore), typeof(IUserStore), typeof(IArenaSessionStore), typeof(IQuantumJobStore),
+            typeof(ICommitStore), typeof(IOrganismStore), typeof(ICodebaseMemoryStore)];
+        foreach (Type t in types)
+        {
+            Assert.NotNull(sp.GetRequiredService(t));
+        }
+
+        Assert.Same(sp.GetRequiredService<QuantumLM.Abstractions.Agents.ITaskQueue>(), sp.GetRequiredService<ITransactionalTaskQueue>());
+        Assert.NotNull(sp.GetRequiredService<PostgresDataSources>().ReadOnly);
+    }
+
+    [Fact]
+    public void MissingDataSource_FailsWithAnActionableMessage()
+    {
+        var services = new ServiceCollection();
+        services.AddQuantumLmPostgres().UseNpgsqlDataSource("nope");
+        using ServiceProvider sp = services.BuildServiceProvider();
+        var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IDbSessionFactory>());
+        Assert.Contains("no NpgsqlDataSource for the primary database is registered under the key 'nope'", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -9,7 +9,7 @@ namespace QuantumLM.Persistence.Postgres;
 /// Listens on the task queue's NOTIFY channel over one dedicated connection (reconnecting after failures) and wakes
 /// waiting workers. Started on the first wait.
 /// </summary>
-internal sealed class TaskQueueSignal : ITaskQueueSignal, IAsyncDisposable
+internal sealed class TaskQueueSignal : ITaskQueueSignal, IAsyncDisposable, IDisposable
 {
     internal const string Channel = "qlm_task_queue";
 
@@ -131,10 +131,23 @@ internal sealed class TaskQueueSignal : ITaskQueueSignal, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the listener without waiting for it (synchronous container disposal).</summary>
+    public void Dispose()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+        }
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD003", Justification = "The listener loop started by this instance.")]
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
         if (_loop is not null)
         {
             try
@@ -146,6 +159,5 @@ internal sealed class TaskQueueSignal : ITaskQueueSignal, IAsyncDisposable
             }
         }
 
-        _stop.Dispose();
     }
 }
