@@ -185,34 +185,34 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
         }
 
         string[]? types = taskTypes is null ? null : [.. taskTypes];
-        List<ClaimedTask> claimed = await InTransactionAsync(_sessions, WorkerIdentity(workerId), false, (s, ct) =>
-            QueryAsync(s, ClaimSql, r => new ClaimedTask(MapTask(r), r.GetGuid(16)), ct,
-                P(workerId), P(maxCount), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = (object?)types ?? DBNull.Value }, P(lease)),
-            cancellationToken).ConfigureAwait(false);
+        List<ClaimedTask> claimed = await OneRoundTrip.QueryAsync(_primary, WorkerIdentity(workerId), ClaimSql, r => new ClaimedTask(MapTask(r), r.GetGuid(16)), cancellationToken,
+            P(workerId), P(maxCount), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = (object?)types ?? DBNull.Value }, P(lease)).ConfigureAwait(false);
         claimed.Sort(static (a, b) => a.Task.Priority != b.Task.Priority ? a.Task.Priority.CompareTo(b.Task.Priority) : a.Task.ScheduledAt.CompareTo(b.Task.ScheduledAt));
         return claimed;
     }
 
-    public Task<bool> HeartbeatAsync(TaskId taskId, Guid leaseToken, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<bool> HeartbeatAsync(TaskId taskId, Guid leaseToken, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ValidateLease(lease);
-        return InTransactionAsync(_sessions, _service, false, async (s, ct) =>
-            await ExecAsync(s, "UPDATE task_queue SET locked_until = clock_timestamp() + $3::interval WHERE task_id = $1 AND lease_token = $2 AND status = 'running'",
-                ct, P(taskId.Value), P(leaseToken), P(lease)).ConfigureAwait(false) == 1, cancellationToken);
+        return await OneRoundTrip.ExecAsync(_primary, _service,
+            "UPDATE task_queue SET locked_until = clock_timestamp() + $3::interval WHERE task_id = $1 AND lease_token = $2 AND status = 'running'",
+            cancellationToken, P(taskId.Value), P(leaseToken), P(lease)).ConfigureAwait(false) == 1;
     }
 
-    public Task<bool> CompleteAsync(TaskId taskId, Guid leaseToken, JsonElement result, CancellationToken cancellationToken = default) =>
-        CompleteAsync(taskId, leaseToken, result, static (_, _) => Task.CompletedTask, cancellationToken);
+    public async Task<bool> CompleteAsync(TaskId taskId, Guid leaseToken, JsonElement result, CancellationToken cancellationToken = default) =>
+        await OneRoundTrip.ExecAsync(_primary, _service, CompleteSql, cancellationToken, P(taskId.Value), P(leaseToken), Json(result)).ConfigureAwait(false) == 1;
+
+    private const string CompleteSql = """
+        UPDATE task_queue SET status = 'completed', result = $3, completed_at = clock_timestamp(), lease_token = NULL, locked_until = NULL, error = NULL
+         WHERE task_id = $1 AND lease_token = $2 AND status = 'running'
+        """;
 
     public Task<bool> CompleteAsync(TaskId taskId, Guid leaseToken, JsonElement result, Func<ITaskResultWriter, CancellationToken, Task> writeResults, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writeResults);
         return InTransactionAsync(_sessions, _service, false, async (s, ct) =>
         {
-            int n = await ExecAsync(s, """
-                UPDATE task_queue SET status = 'completed', result = $3, completed_at = clock_timestamp(), lease_token = NULL, locked_until = NULL, error = NULL
-                 WHERE task_id = $1 AND lease_token = $2 AND status = 'running'
-                """, ct, P(taskId.Value), P(leaseToken), Json(result)).ConfigureAwait(false);
+            int n = await ExecAsync(s, CompleteSql, ct, P(taskId.Value), P(leaseToken), Json(result)).ConfigureAwait(false);
             if (n != 1)
             {
                 return false;
@@ -241,14 +241,14 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
             results[i] = completions[i].Result.GetRawText();
         }
 
-        return await InTransactionAsync(_sessions, _service, false, (s, ct) => ExecAsync(s, """
+        return await OneRoundTrip.ExecAsync(_primary, _service, """
             UPDATE task_queue t SET status = 'completed', result = u.result, completed_at = clock_timestamp(), lease_token = NULL, locked_until = NULL, error = NULL
               FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS u(task_id, lease_token, result)
              WHERE t.task_id = u.task_id AND t.lease_token = u.lease_token AND t.status = 'running'
-            """, ct,
+            """, cancellationToken,
             new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = ids },
             new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = tokens },
-            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = results }), cancellationToken).ConfigureAwait(false);
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = results }).ConfigureAwait(false);
     }
 
     public Task<TaskFailureOutcome> FailAsync(TaskId taskId, Guid leaseToken, TaskFailure failure, CancellationToken cancellationToken = default)
