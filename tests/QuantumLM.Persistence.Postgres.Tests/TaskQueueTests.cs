@@ -380,7 +380,7 @@ public sealed class TaskQueueTests(TaskQueueTests.Fixture fx) : IClassFixture<Ta
             commit = await w.AddCommitAsync(new NewCommit { SessionId = sid, UserId = owner.UserId!.Value, Message = "m", Diff = "--- a/x\n+++ b/x\n+new\n-old\n+more\n" }, ct);
         }));
         Assert.Equal(AgentTaskStatus.Completed, (await q.GetAsync(id))!.Status);
-        Assert.Equal("service:quantumlm:queue", job!.WrittenBy);
+        Assert.Equal("service:worker:w", job!.WrittenBy); // the worker that held the lease
         Assert.Equal((1, 2, 1), (commit!.FilesChanged, commit.Additions, commit.Deletions));
         Assert.Equal(1L, await Db.ScalarAsAsync(TestDatabase.Service, "SELECT count(*) FROM agent_events WHERE session_id = $1", sid.Value));
         Assert.Equal(1, await Db.ScalarAsAsync(owner, "SELECT total_jobs FROM arena_sessions WHERE session_id = $1", sid.Value));

@@ -36,23 +36,23 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO quantumlm_authenticated, quantu
 
 -- users: a user sees and edits their own row; admins and services see all; only services create users.
 CREATE POLICY users_select ON users FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY users_insert ON users FOR INSERT TO quantumlm_service WITH CHECK ((SELECT is_service()));
 CREATE POLICY users_update ON users FOR UPDATE TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()))
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()))
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY users_delete ON users FOR DELETE TO quantumlm_authenticated, quantumlm_service
-  USING ((SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR (SELECT is_admin()));
 
 -- profiles: public to read; the owner edits; created with the user by a trigger.
 CREATE POLICY profiles_select ON profiles FOR SELECT TO quantumlm_anon, quantumlm_authenticated, quantumlm_service USING (true);
 CREATE POLICY profiles_insert ON profiles FOR INSERT TO quantumlm_authenticated, quantumlm_service
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_service()));
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()));
 CREATE POLICY profiles_update ON profiles FOR UPDATE TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()))
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()))
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY profiles_delete ON profiles FOR DELETE TO quantumlm_authenticated, quantumlm_service
-  USING ((SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR (SELECT is_admin()));
 CREATE POLICY profiles_owner_maintenance ON profiles FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
 
 -- roles and role_permissions: readable by everyone, written only by migrations (no write privilege or policy).
@@ -63,17 +63,17 @@ CREATE POLICY role_permissions_owner_read ON role_permissions FOR SELECT TO CURR
 
 -- user_roles: a user sees their own roles; roles:manage (admin) and services grant and revoke. Audited by trigger.
 CREATE POLICY user_roles_select ON user_roles FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT has_permission('roles:manage')) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT has_permission('roles:manage')));
 CREATE POLICY user_roles_insert ON user_roles FOR INSERT TO quantumlm_authenticated, quantumlm_service
   WITH CHECK (((SELECT has_permission('roles:manage')) OR (SELECT is_service())) AND assigned_by = (SELECT current_actor()));
 CREATE POLICY user_roles_update ON user_roles FOR UPDATE TO quantumlm_authenticated, quantumlm_service USING (false);
 CREATE POLICY user_roles_delete ON user_roles FOR DELETE TO quantumlm_authenticated, quantumlm_service
-  USING ((SELECT has_permission('roles:manage')) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR (SELECT has_permission('roles:manage')));
 CREATE POLICY user_roles_owner_read ON user_roles FOR SELECT TO CURRENT_USER USING (true);
 
 -- role_assignment_audit: read by roles:manage and services; written only by the audit trigger.
 CREATE POLICY role_audit_select ON role_assignment_audit FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING ((SELECT has_permission('roles:manage')) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR (SELECT has_permission('roles:manage')));
 CREATE POLICY role_audit_insert ON role_assignment_audit FOR INSERT TO quantumlm_authenticated, quantumlm_service WITH CHECK (false);
 CREATE POLICY role_audit_update ON role_assignment_audit FOR UPDATE TO quantumlm_authenticated, quantumlm_service USING (false);
 CREATE POLICY role_audit_delete ON role_assignment_audit FOR DELETE TO quantumlm_authenticated, quantumlm_service USING (false);
@@ -89,12 +89,12 @@ CREATE POLICY follows_delete ON follows FOR DELETE TO quantumlm_authenticated, q
 
 -- arena_sessions: the owner; admins; arena:view (operators) read; services (workers) read and update.
 CREATE POLICY sessions_select ON arena_sessions FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT has_permission('arena:view')) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT has_permission('arena:view')));
 CREATE POLICY sessions_insert ON arena_sessions FOR INSERT TO quantumlm_authenticated, quantumlm_service
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_service()));
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()));
 CREATE POLICY sessions_update ON arena_sessions FOR UPDATE TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()))
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()))
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY sessions_delete ON arena_sessions FOR DELETE TO quantumlm_authenticated, quantumlm_service
   USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY sessions_owner_maintenance ON arena_sessions FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
@@ -111,7 +111,7 @@ CREATE POLICY events_delete ON agent_events FOR DELETE TO quantumlm_authenticate
 
 -- commit_logs: the session's owner and services write (defect 9: the original had no policy at all).
 CREATE POLICY commits_select ON commit_logs FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY commits_insert ON commit_logs FOR INSERT TO quantumlm_authenticated, quantumlm_service
   WITH CHECK (written_by = (SELECT current_actor()) AND ((SELECT is_service())
          OR (user_id = (SELECT current_user_id())
@@ -120,7 +120,7 @@ CREATE POLICY commits_delete ON commit_logs FOR DELETE TO quantumlm_authenticate
 
 -- quantum_jobs: own jobs; jobs:manage (operators) and admins see and update all; creating needs experiments:create.
 CREATE POLICY jobs_select ON quantum_jobs FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT has_permission('jobs:manage')) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT has_permission('jobs:manage')));
 CREATE POLICY jobs_insert ON quantum_jobs FOR INSERT TO quantumlm_authenticated, quantumlm_service
   WITH CHECK (written_by = (SELECT current_actor()) AND ((SELECT is_service())
          OR (user_id = (SELECT current_user_id()) AND (SELECT has_permission('experiments:create')))));
@@ -132,19 +132,19 @@ CREATE POLICY jobs_owner_read ON quantum_jobs FOR SELECT TO CURRENT_USER USING (
 
 -- codebase_memory: private to its owner (defect 9: the original had no policy); services index for users.
 CREATE POLICY memory_select ON codebase_memory FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 CREATE POLICY memory_insert ON codebase_memory FOR INSERT TO quantumlm_authenticated, quantumlm_service
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_service()));
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()));
 CREATE POLICY memory_update ON codebase_memory FOR UPDATE TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_service()))
-  WITH CHECK (user_id = (SELECT current_user_id()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()))
+  WITH CHECK ((SELECT is_service()) OR user_id = (SELECT current_user_id()));
 CREATE POLICY memory_delete ON codebase_memory FOR DELETE TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()));
 
 -- task_queue: users enqueue their own pending tasks and read them; workers (services) claim and finish; users cancel
 -- through cancel_task(); admins manage (defect 9: the original had no policy).
 CREATE POLICY tasks_select ON task_queue FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT has_permission('jobs:manage')) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT is_admin()) OR (SELECT has_permission('jobs:manage')));
 CREATE POLICY tasks_insert ON task_queue FOR INSERT TO quantumlm_authenticated, quantumlm_service
   WITH CHECK (created_by = (SELECT current_actor()) AND ((SELECT is_service())
          OR (user_id = (SELECT current_user_id()) AND status = 'pending' AND attempts = 0 AND lease_token IS NULL)));
@@ -156,7 +156,7 @@ CREATE POLICY tasks_owner_maintenance ON task_queue FOR ALL TO CURRENT_USER USIN
 
 -- organisms: owners; experiments:read (researchers, viewers) read all; creating needs organisms:mutate.
 CREATE POLICY organisms_select ON organisms FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT has_permission('experiments:read')) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT has_permission('experiments:read')) OR (SELECT is_admin()));
 CREATE POLICY organisms_insert ON organisms FOR INSERT TO quantumlm_authenticated, quantumlm_service
   WITH CHECK (written_by = (SELECT current_actor()) AND ((SELECT is_service())
          OR (user_id = (SELECT current_user_id()) AND (SELECT has_permission('organisms:mutate')))));
@@ -175,7 +175,7 @@ CREATE POLICY lineage_delete ON organism_lineage FOR DELETE TO quantumlm_authent
 
 -- evolution_history: as organisms.
 CREATE POLICY evolution_select ON evolution_history FOR SELECT TO quantumlm_authenticated, quantumlm_service
-  USING (user_id = (SELECT current_user_id()) OR (SELECT has_permission('experiments:read')) OR (SELECT is_admin()) OR (SELECT is_service()));
+  USING ((SELECT is_service()) OR user_id = (SELECT current_user_id()) OR (SELECT has_permission('experiments:read')) OR (SELECT is_admin()));
 CREATE POLICY evolution_insert ON evolution_history FOR INSERT TO quantumlm_authenticated, quantumlm_service
   WITH CHECK (written_by = (SELECT current_actor()) AND ((SELECT is_service())
          OR (user_id = (SELECT current_user_id()) AND (SELECT has_permission('organisms:mutate')))));

@@ -212,12 +212,14 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
         ArgumentNullException.ThrowIfNull(writeResults);
         return InTransactionAsync(_sessions, _service, false, async (s, ct) =>
         {
-            int n = await ExecAsync(s, CompleteSql, ct, P(taskId.Value), P(leaseToken), Json(result)).ConfigureAwait(false);
-            if (n != 1)
+            object? worker = await ScalarAsync(s, CompleteSql + " RETURNING worker_id", ct, P(taskId.Value), P(leaseToken), Json(result)).ConfigureAwait(false);
+            if (worker is not string workerId)
             {
                 return false;
             }
 
+            // The result rows are written as the worker that held the lease, so written_by records it.
+            await ExecAsync(s, "SELECT set_config('request.jwt.claims', $1, true)", ct, P(WorkerIdentity(workerId).ToClaimsJson())).ConfigureAwait(false);
             await writeResults(new ResultWriter(s), ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
