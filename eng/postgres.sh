@@ -9,6 +9,8 @@
 # (default 54329) only, and creates:
 #   quantumlm_owner  LOGIN CREATEDB CREATEROLE  owns the databases, runs migrations (never used by the app at run time)
 #   quantumlm_app    LOGIN, no ownership, no BYPASSRLS: the role the platform connects as, so row-level security applies
+#   quantumlm_anon, quantumlm_authenticated, quantumlm_service  NOLOGIN, granted to quantumlm_app: the per-transaction
+#                    roles of QuantumLM.Persistence.Postgres (set with set_config('role', ..., true), never per session)
 #   databases        quantumlm (the platform) and quantumlm_test (the test suite's template)
 # Passwords are random, generated on first run and kept in $QUANTUMLM_PG_HOME/password (mode 600), never in the repo.
 # Works as root (the server then runs as the 'postgres' system user, as initdb refuses root) and as a normal user.
@@ -94,10 +96,24 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'quantumlm_app') THEN
     CREATE ROLE quantumlm_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
   END IF;
+  -- The per-transaction roles of QuantumLM.Persistence.Postgres (its migrations create them too when missing):
+  -- the app switches to one of them with set_config('role', ..., true) inside each transaction.
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'quantumlm_anon') THEN
+    CREATE ROLE quantumlm_anon NOLOGIN NOINHERIT NOBYPASSRLS;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'quantumlm_authenticated') THEN
+    CREATE ROLE quantumlm_authenticated NOLOGIN NOINHERIT NOBYPASSRLS;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'quantumlm_service') THEN
+    CREATE ROLE quantumlm_service NOLOGIN NOINHERIT NOBYPASSRLS;
+  END IF;
 END
 \$\$;
 ALTER ROLE quantumlm_owner PASSWORD '$PASSWORD';
 ALTER ROLE quantumlm_app PASSWORD '$PASSWORD';
+-- NOINHERIT: without a per-transaction role the login role holds no table privileges (fail closed).
+ALTER ROLE quantumlm_app NOINHERIT;
+GRANT quantumlm_anon, quantumlm_authenticated, quantumlm_service TO quantumlm_app;
 SQL
 for db in quantumlm quantumlm_test; do
   if [ -z "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
