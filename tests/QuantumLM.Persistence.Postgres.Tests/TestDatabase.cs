@@ -43,6 +43,19 @@ public sealed class TestDatabase : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
 
+        try
+        {
+            await SetUpAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // never leave a half-made database behind on the shared cluster
+            throw;
+        }
+    }
+
+    private async Task SetUpAsync()
+    {
         OwnerConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = Name }.ConnectionString;
         AppConnectionString = new NpgsqlConnectionStringBuilder(AppBaseConnectionString) { Database = Name, MaxPoolSize = 60 }.ConnectionString;
         Owner = NpgsqlDataSource.Create(OwnerConnectionString);
