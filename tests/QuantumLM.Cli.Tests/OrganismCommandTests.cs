@@ -199,11 +199,24 @@ public sealed class OrganismCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Enhance_WithoutAWiredBackend_IsAClearError()
+    public async Task Enhance_OnTheLocalSimulator_SetsTheRateFromPhi()
     {
-        var (code, _, err) = await RunAsync("organism", "enhance", Write("g.dna", Genome), "--backend", "local");
+        var (code, output, err) = await RunAsync("organism", "enhance", Write("g.dna", Genome), "--backend", "local", "--seed", "5", "--qubits", "3");
+        Assert.True(code == 0, err);
+        var report = JsonNode.Parse(output)!["report"]!;
+        double phi = (double)report["metrics"]!["phi"]!;
+        // A noiseless GHZ_3 gives only 000 and 111, so Φ = H(p)·(3 − 1)/(3 − 1) = H(p) with p ≈ ½: close to 1.
+        Assert.InRange(phi, 0.99, 1.0);
+        Assert.Equal(0.5 * phi, (double)report["mu"]!, 12);
+        Assert.False((bool)report["fallback"]!);
+    }
+
+    [Fact]
+    public async Task Enhance_UnknownBackend_IsInvalidInput()
+    {
+        var (code, _, err) = await RunAsync("organism", "enhance", Write("g.dna", Genome), "--backend", "ibm_nowhere");
         Assert.Equal(2, code);
-        Assert.StartsWith("error: backend_not_found: no backend named 'local'", err, StringComparison.Ordinal);
+        Assert.StartsWith("error: backend_not_found: no backend named 'ibm_nowhere'", err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,26 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithMetrics_ComparesAgainstTheNoiselessIdeal()
+    {
+        string path = Write("ghz3.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n");
+        var (code, output, err) = await RunAsync("run", path, "--shots", "1000", "--seed", "7", "--metrics");
+        Assert.True(code == 0, err);
+        JsonNode json = JsonNode.Parse(output)!;
+        long zeros = (long)json["counts"]!["000"]!;
+        long ones = (long)json["counts"]!["111"]!;
+        Assert.Equal(1000, zeros + ones);
+        JsonNode m = json["metrics"]!;
+        Assert.Equal("statevector", (string)m["ideal_source"]!);
+        // Ideal {000: ½, 111: ½}; the surplus |p̂(000) − ½| moves three bit flips: W₂² = 9·|p̂(000) − ½|.
+        Assert.Equal(Math.Sqrt(9 * Math.Abs(zeros / 1000.0 - 0.5)), (double)m["w2"]!, 9);
+        double p = ones / 1000.0;
+        double h = -(p * Math.Log2(p) + (1 - p) * Math.Log2(1 - p));
+        Assert.Equal(h, (double)m["phi"]!, 9); // TC = 3H(p) − H(p), Φ = TC / 2 = H(p)
+        Assert.Equal(Math.Pow(Math.Sqrt(0.5 * zeros / 1000.0) + Math.Sqrt(0.5 * p), 2), (double)m["lambda"]!, 9);
+    }
+
+    [Fact]
     public async Task Run_InvalidQasm_IsExit2_WithLineAndColumn()
     {
         string path = Write("bad.qasm", "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncx q[0] q[1];\n");

@@ -4,6 +4,9 @@ using QuantumLM.Abstractions;
 using QuantumLM.Abstractions.Quantum;
 using QuantumLM.Organisms;
 
+using QuantumLM.Quantum.Metrics;
+using QuantumLM.Quantum.Simulation;
+
 namespace QuantumLM.Cli;
 
 /// <summary>
@@ -151,13 +154,13 @@ internal static class OrganismCommand
     }
 
     /// <summary>
-    /// TODO(lead, after merging the simulator and metrics branches): resolve <paramref name="name"/> through the
-    /// QuantumLM.Quantum registrations, e.g. build a ServiceProvider with AddQuantumLmQuantum() (LocalSimulatorBackend
-    /// "local", IBM backends when configured) and take IQuantumBackendProvider.GetBackend(name) plus the registered
-    /// ITensorMetricsCalculator (TensorMetricsCalculator). Until then enhance reports that no backend is wired.
+    /// The backends this command can run GHZ_n on: the local statevector simulator. (IBM backends need the ISA
+    /// transpiler, which does not exist yet: GHZ_n is OpenQASM 2 and the IBM backend accepts ISA OpenQASM 3 only.)
     /// </summary>
     private static (IQuantumBackend Backend, ITensorMetricsCalculator Metrics) ResolveDefault(string name) =>
-        throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"no backend named '{name}' is available to 'organism enhance' in this build (the local simulator is not wired into this command yet)");
+        string.Equals(name, LocalSimulatorBackend.BackendName, StringComparison.Ordinal)
+            ? (new LocalSimulatorBackend(Microsoft.Extensions.Options.Options.Create(new LocalSimulatorOptions())), new TensorMetricsCalculator())
+            : throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"no backend named '{name}' is available to 'organism enhance'; use '{LocalSimulatorBackend.BackendName}' (IBM backends need the ISA transpiler, not available yet)");
 
     private static Organism ParsePartner(byte[] bytes, string name)
     {

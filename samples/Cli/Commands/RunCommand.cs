@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using QuantumLM.Abstractions;
 using QuantumLM.Abstractions.Quantum;
+using QuantumLM.Quantum.Metrics;
 using QuantumLM.Quantum.OpenQasm;
 using QuantumLM.Quantum.Simulation;
 
@@ -24,18 +25,20 @@ internal static class RunCommand
         var shots = new Option<int>("--shots") { Description = $"Number of shots (1..{MaxShots}).", DefaultValueFactory = _ => 1024 };
         var seed = new Option<ulong?>("--seed") { Description = "Sampling seed; the same seed gives the same counts. Chosen at random and printed when omitted." };
         var backend = new Option<string>("--backend") { Description = "Backend name (this build runs 'local', the statevector simulator).", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
-        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.") { file, shots, seed, backend };
+        var metrics = new Option<bool>("--metrics") { Description = "Add the ΛΦ tensor metrics of the counts against the circuit's noiseless (statevector) distribution." };
+        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.\nExample: quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics") { file, shots, seed, backend, metrics };
         command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(
             io,
             parse.GetValue(file)!,
             parse.GetValue(shots),
             parse.GetValue(seed),
             parse.GetValue(backend) ?? LocalSimulatorBackend.BackendName,
+            parse.GetValue(metrics),
             cancellationToken)));
         return command;
     }
 
-    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, CancellationToken cancellationToken)
+    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, bool withMetrics, CancellationToken cancellationToken)
     {
         if (shots < 1 || shots > MaxShots)
         {
@@ -69,7 +72,7 @@ internal static class RunCommand
             counts[QiskitKey(key, circuit.ClassicalRegisters)] = count;
         }
 
-        await io.WriteJsonAsync(new JsonObject
+        var output = new JsonObject
         {
             ["backend"] = backend.Name,
             ["shots"] = result.Shots,
@@ -77,7 +80,16 @@ internal static class RunCommand
             ["num_qubits"] = circuit.QubitCount,
             ["num_clbits"] = circuit.ClbitCount,
             ["counts"] = counts,
-        });
+        };
+        if (withMetrics)
+        {
+            // The ideal is the exact output distribution of the same circuit, without noise or sampling.
+            ProbabilityDistribution ideal = new StatevectorSimulator().GetIdealDistribution(OpenQasmParser.Parse(source), cancellationToken);
+            TensorMetrics m = new TensorMetricsCalculator().Compute(result.Counts, ideal, new TensorMetricsOptions { IdealSource = IdealSources.Statevector }, cancellationToken);
+            output["metrics"] = TensorMetricsJson.ToJsonNode(m);
+        }
+
+        await io.WriteJsonAsync(output);
     }
 
     /// <summary>Splits a combined key (last register leftmost, no spaces) into registers joined by one space.</summary>
