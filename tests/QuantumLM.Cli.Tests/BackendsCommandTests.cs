@@ -71,6 +71,8 @@ public sealed class BackendsCommandTests
         Assert.False(json["ibm_configured"]!.GetValue<bool>());
         var only = Assert.Single(json["backends"]!.AsArray());
         Assert.Equal("local", only!["name"]!.GetValue<string>());
+        Assert.True(only["operational"]!.GetValue<bool>());
+        Assert.Equal(30, only["qubits"]!.GetValue<int>()); // the simulator's default qubit limit
     }
 
     [Fact]

@@ -7,6 +7,8 @@ using QuantumLM.Abstractions;
 using QuantumLM.Quantum;
 using QuantumLM.Quantum.Ibm;
 
+using QuantumLM.Quantum.Simulation;
+
 namespace QuantumLM.Cli;
 
 /// <summary>
@@ -44,7 +46,7 @@ internal static class BackendsCommand
 
         if (string.Equals(name, "local", StringComparison.Ordinal))
         {
-            await io.WriteJsonAsync(new JsonObject { ["backends"] = new JsonArray(LocalEntry()), ["ibm_configured"] = ibmConfigured });
+            await io.WriteJsonAsync(new JsonObject { ["backends"] = new JsonArray(await LocalEntryAsync(cancellationToken)), ["ibm_configured"] = ibmConfigured });
             return;
         }
 
@@ -56,7 +58,7 @@ internal static class BackendsCommand
         var list = new JsonArray();
         if (name is null)
         {
-            list.Add(LocalEntry());
+            list.Add(await LocalEntryAsync(cancellationToken));
         }
 
         if (ibmConfigured)
@@ -116,16 +118,21 @@ internal static class BackendsCommand
         }
     }
 
-    /// <summary>The local statevector simulator. It is built in another package; until it is registered here it is listed as a static entry.</summary>
-    private static JsonObject LocalEntry() => new()
+    /// <summary>The local statevector simulator, as it reports its own status.</summary>
+    private static async Task<JsonObject> LocalEntryAsync(CancellationToken cancellationToken)
     {
-        ["name"] = "local",
-        ["provider"] = "local",
-        ["operational"] = true,
-        ["status"] = "available",
-        ["qubits"] = null,
-        ["pending_jobs"] = 0,
-    };
+        var backend = new LocalSimulatorBackend(Microsoft.Extensions.Options.Options.Create(new LocalSimulatorOptions()));
+        QuantumLM.Abstractions.Quantum.BackendStatus status = await backend.GetStatusAsync(cancellationToken);
+        return new JsonObject
+        {
+            ["name"] = status.Name,
+            ["provider"] = "local",
+            ["operational"] = status.IsOperational,
+            ["status"] = status.StatusMessage,
+            ["qubits"] = status.QubitCount,
+            ["pending_jobs"] = status.PendingJobs ?? 0,
+        };
+    }
 
     private static ServiceProvider BuildIbm(IConfigurationSection section)
     {
