@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using QuantumLM.Abstractions;
+using QuantumLM.Abstractions.Agents;
 
 namespace QuantumLM.Persistence.Postgres.Tests;
 

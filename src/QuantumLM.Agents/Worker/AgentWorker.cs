@@ -22,6 +22,7 @@ public sealed class AgentWorker : BackgroundService
     private readonly ITaskQueue _queue;
     private readonly AgentRegistry _registry;
     private readonly IAgentEventSink? _events;
+    private readonly ITaskQueueSignal? _signal;
     private readonly AgentWorkerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AgentWorker> _logger;
@@ -35,6 +36,7 @@ public sealed class AgentWorker : BackgroundService
     /// <param name="options">The worker options.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="eventSinks">The event sink, when one is registered (progress events are published to the task's session).</param>
+    /// <param name="signals">The queue's wake-up hint, when one is registered (idle workers then wake on new tasks instead of waiting a full poll interval).</param>
     /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
     public AgentWorker(
         ITaskQueue queue,
@@ -42,6 +44,7 @@ public sealed class AgentWorker : BackgroundService
         IOptions<AgentWorkerOptions> options,
         ILogger<AgentWorker> logger,
         IEnumerable<IAgentEventSink> eventSinks,
+        IEnumerable<ITaskQueueSignal> signals,
         TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
@@ -49,11 +52,13 @@ public sealed class AgentWorker : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(eventSinks);
+        ArgumentNullException.ThrowIfNull(signals);
         _queue = queue;
         _registry = registry;
         _options = options.Value;
         _logger = logger;
         _events = eventSinks.LastOrDefault();
+        _signal = signals.LastOrDefault();
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -109,7 +114,7 @@ public sealed class AgentWorker : BackgroundService
                 if (claimed.Count == 0)
                 {
                     _slots.Release();
-                    await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -131,6 +136,26 @@ public sealed class AgentWorker : BackgroundService
         }
 
         await DrainAsync().ConfigureAwait(false);
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        if (_signal is null)
+        {
+            await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _signal.WaitForWorkAsync(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The hint is optional: fall back to polling.
+            _logger.QueueError(ex, _options.WorkerId, _options.PollInterval.TotalMilliseconds);
+            await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+        }
     }
 
     private async Task DrainAsync()

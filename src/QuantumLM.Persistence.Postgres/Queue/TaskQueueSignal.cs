@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using QuantumLM.Abstractions.Agents;
 
 namespace QuantumLM.Persistence.Postgres;
 
