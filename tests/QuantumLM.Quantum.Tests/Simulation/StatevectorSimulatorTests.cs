@@ -401,6 +401,39 @@ public sealed class StatevectorSimulatorTests
         AssertChiSquare(d, r.Counts, shots);
     }
 
+    [Fact]
+    public void Sampling_AcrossManyChunks_PassesChiSquareAgainstTheProductDistribution()
+    {
+        // ry on qubits 0, 7 and 13 of 15: the 8 outcomes sit in different 4096-amplitude sampling chunks.
+        // Hand computation: P(bit q = 1) = sin²(θ_q / 2), independent per qubit.
+        double[] theta = [0.7, 1.9, 2.6];
+        int[] qubits = [0, 7, 13];
+        Circuit c = OpenQasmParser.Parse(Header + "qreg q[15]; creg c[3];" + string.Concat(Enumerable.Range(0, 3).Select(i => System.FormattableString.Invariant($"ry({theta[i]}) q[{qubits[i]}]; measure q[{qubits[i]}] -> c[{i}];"))));
+        var expected = new Dictionary<string, double>();
+        for (int v = 0; v < 8; v++)
+        {
+            double p = 1;
+            for (int i = 0; i < 3; i++)
+            {
+                double p1 = Math.Pow(Math.Sin(theta[i] / 2), 2);
+                p *= ((v >> i) & 1) == 1 ? p1 : 1 - p1;
+            }
+
+            expected[Convert.ToString(v, 2).PadLeft(3, '0')] = p;
+        }
+
+        var ideal = ProbabilityDistribution.Create(expected, 3);
+        var d = Sim().GetIdealDistribution(c);
+        foreach (var (key, p) in expected)
+        {
+            Assert.Equal(p, d[key], 12);
+        }
+
+        var r = Sim(threads: 2, threshold: 1).Run(c, 50_000, 77);
+        Assert.Equal(SimulationMethod.FinalStateSampling, r.Method);
+        AssertChiSquare(ideal, r.Counts, 50_000);
+    }
+
     [Theory]
     [InlineData(0, SimulationMethod.Trajectories)]
     [InlineData(1024, SimulationMethod.BranchSampling)]
