@@ -455,6 +455,27 @@ public sealed class StatevectorSimulatorTests
     }
 
     [Fact]
+    public void DeterministicResets_DoNotBranch()
+    {
+        // 3000 resets of an untouched-or-returned-to-|0> ancilla between gates: each has one possible outcome, so the
+        // exact enumeration must stay one branch deep (a copy per reset would need 3000 states).
+        var sb = new System.Text.StringBuilder(Header + "qreg q[16]; creg c[2]; h q[0];");
+        for (int i = 0; i < 3000; i++)
+        {
+            sb.Append("cx q[0],q[15]; cx q[0],q[15]; reset q[15];");
+        }
+
+        sb.Append("measure q[0] -> c[0]; measure q[15] -> c[1];");
+        Circuit c = OpenQasmParser.Parse(sb.ToString());
+        var d = Sim().GetIdealDistribution(c);
+        Assert.Equal(0.5, d["00"], 12);
+        Assert.Equal(0.5, d["01"], 12);
+        var r = Sim().Run(c, 1000, 3);
+        Assert.Equal(SimulationMethod.BranchSampling, r.Method);
+        Assert.Equal(1000, r.Counts["00"] + r.Counts["01"]);
+    }
+
+    [Fact]
     public void ManyBranches_FallBackToTrajectories()
     {
         // 12 mid-circuit measurements of fresh superpositions: 4096 branches > shots
