@@ -49,7 +49,7 @@ internal static class GateFusion
 
             int blockedCount = 0;
             int end = Math.Min(gates.Count, start + Window);
-            for (int j = start + 1; j < end && blockedCount + blockQubits.Count < qubitCount + blockQubits.Count; j++)
+            for (int j = start + 1; j < end && blockedCount < qubitCount; j++)
             {
                 if (used[j])
                 {

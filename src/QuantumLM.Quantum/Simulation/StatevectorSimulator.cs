@@ -546,7 +546,11 @@ public sealed class StatevectorSimulator
     private sealed class ExactExplorer(StatevectorSimulator sim, Circuit circuit, Dictionary<string, double> acc, int maxLeaves, CancellationToken cancellationToken)
     {
         private const double Negligible = 1e-14;
+
+        /// <summary>The most memory the open branch copies may hold (depth-first: one copy per open level).</summary>
+        private const long MaxBranchBytes = 2L << 30;
         private int _leaves;
+        private int _depth;
 
         public bool TryRun()
         {
@@ -663,29 +667,35 @@ public sealed class StatevectorSimulator
             double norm = kernels.NormSquared();
             double p1 = kernels.ProbabilityOfOne(q) / norm;
             double p0 = 1 - p1;
+            if (p0 < Negligible || p1 < Negligible)
+            {
+                // Deterministic outcome (e.g. a reset of a qubit already in |0⟩): no split, no copy, go on in place.
+                bool only = p0 < Negligible;
+                kernels.Collapse(q, only, (only ? p1 : p0) * norm);
+                Fix(q, only, memory, deferred);
+                if (reset && only)
+                {
+                    kernels.ControlledX([], q);
+                }
+
+                return false;
+            }
+
+            if ((long)(_depth + 2) * StateVector.BytesFor(state.QubitCount) > MaxBranchBytes)
+            {
+                throw new TooManyBranchesException(maxLeaves);
+            }
+
             foreach (bool outcome in (bool[])[false, true])
             {
                 double p = outcome ? p1 : p0;
-                if (p < Negligible)
-                {
-                    continue;
-                }
-
                 using var copy = new StateVector(state.QubitCount, sim._options.MaxQubits);
                 copy.CopyFrom(state);
                 var ck = new Kernels(copy, sim.Settings);
                 ck.Collapse(q, outcome, p * norm);
                 var mem = (bool[])memory.Clone();
                 var def = (int[])deferred.Clone();
-                for (int c = 0; c < def.Length; c++)
-                {
-                    if (def[c] == q)
-                    {
-                        mem[c] = outcome;
-                        def[c] = -1;
-                    }
-                }
-
+                Fix(q, outcome, mem, def);
                 int next = at;
                 if (reset)
                 {
@@ -697,10 +707,30 @@ public sealed class StatevectorSimulator
                     next = at + 1;
                 }
 
-                Explore(ops, next, copy, mem, def, weight * p);
+                _depth++;
+                try
+                {
+                    Explore(ops, next, copy, mem, def, weight * p);
+                }
+                finally
+                {
+                    _depth--;
+                }
             }
 
             return true;
+        }
+
+        private static void Fix(int q, bool outcome, bool[] memory, int[] deferred)
+        {
+            for (int c = 0; c < deferred.Length; c++)
+            {
+                if (deferred[c] == q)
+                {
+                    memory[c] = outcome;
+                    deferred[c] = -1;
+                }
+            }
         }
     }
 }

@@ -401,6 +401,39 @@ public sealed class StatevectorSimulatorTests
         AssertChiSquare(d, r.Counts, shots);
     }
 
+    [Fact]
+    public void Sampling_AcrossManyChunks_PassesChiSquareAgainstTheProductDistribution()
+    {
+        // ry on qubits 0, 7 and 13 of 15: the 8 outcomes sit in different 4096-amplitude sampling chunks.
+        // Hand computation: P(bit q = 1) = sin²(θ_q / 2), independent per qubit.
+        double[] theta = [0.7, 1.9, 2.6];
+        int[] qubits = [0, 7, 13];
+        Circuit c = OpenQasmParser.Parse(Header + "qreg q[15]; creg c[3];" + string.Concat(Enumerable.Range(0, 3).Select(i => System.FormattableString.Invariant($"ry({theta[i]}) q[{qubits[i]}]; measure q[{qubits[i]}] -> c[{i}];"))));
+        var expected = new Dictionary<string, double>();
+        for (int v = 0; v < 8; v++)
+        {
+            double p = 1;
+            for (int i = 0; i < 3; i++)
+            {
+                double p1 = Math.Pow(Math.Sin(theta[i] / 2), 2);
+                p *= ((v >> i) & 1) == 1 ? p1 : 1 - p1;
+            }
+
+            expected[Convert.ToString(v, 2).PadLeft(3, '0')] = p;
+        }
+
+        var ideal = ProbabilityDistribution.Create(expected, 3);
+        var d = Sim().GetIdealDistribution(c);
+        foreach (var (key, p) in expected)
+        {
+            Assert.Equal(p, d[key], 12);
+        }
+
+        var r = Sim(threads: 2, threshold: 1).Run(c, 50_000, 77);
+        Assert.Equal(SimulationMethod.FinalStateSampling, r.Method);
+        AssertChiSquare(ideal, r.Counts, 50_000);
+    }
+
     [Theory]
     [InlineData(0, SimulationMethod.Trajectories)]
     [InlineData(1024, SimulationMethod.BranchSampling)]
@@ -419,6 +452,27 @@ public sealed class StatevectorSimulatorTests
         var r = sim.Run(c, 20_000, 9);
         Assert.Equal(method, r.Method);
         AssertChiSquare(d, r.Counts, 20_000);
+    }
+
+    [Fact]
+    public void DeterministicResets_DoNotBranch()
+    {
+        // 3000 resets of an untouched-or-returned-to-|0> ancilla between gates: each has one possible outcome, so the
+        // exact enumeration must stay one branch deep (a copy per reset would need 3000 states).
+        var sb = new System.Text.StringBuilder(Header + "qreg q[16]; creg c[2]; h q[0];");
+        for (int i = 0; i < 3000; i++)
+        {
+            sb.Append("cx q[0],q[15]; cx q[0],q[15]; reset q[15];");
+        }
+
+        sb.Append("measure q[0] -> c[0]; measure q[15] -> c[1];");
+        Circuit c = OpenQasmParser.Parse(sb.ToString());
+        var d = Sim().GetIdealDistribution(c);
+        Assert.Equal(0.5, d["00"], 12);
+        Assert.Equal(0.5, d["01"], 12);
+        var r = Sim().Run(c, 1000, 3);
+        Assert.Equal(SimulationMethod.BranchSampling, r.Method);
+        Assert.Equal(1000, r.Counts["00"] + r.Counts["01"]);
     }
 
     [Fact]
