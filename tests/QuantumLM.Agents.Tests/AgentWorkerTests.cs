@@ -40,7 +40,7 @@ public sealed class AgentWorkerTests : IClassFixture<PostgresDatabase>
     {
         HostApplicationBuilder b = Host.CreateApplicationBuilder();
         b.Logging.ClearProviders();
-        b.Services.AddSingleton(NpgsqlDataSource.Create(_db.AppConnectionString));
+        b.Services.AddSingleton(_ => NpgsqlDataSource.Create(_db.AppConnectionString)); // a factory, so the host disposes it
         b.Services.AddKeyedSingleton("owner", (_, _) => NpgsqlDataSource.Create(_db.OwnerConnectionString));
         b.Services.AddQuantumLmPostgres(o =>
             {
