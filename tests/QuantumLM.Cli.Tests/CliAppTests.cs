@@ -1,15 +1,7 @@
 namespace QuantumLM.Cli.Tests;
 
-public sealed class CliAppTests
+public sealed class CliAppTests : CliTestBase
 {
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Help_DescribesTheToolAndExitCodes()
     {

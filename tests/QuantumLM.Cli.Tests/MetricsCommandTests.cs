@@ -4,32 +4,13 @@ using QuantumLM.Cli.Commands;
 
 namespace QuantumLM.Cli.Tests;
 
-public sealed class MetricsCommandTests : IDisposable
+public sealed class MetricsCommandTests : CliTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("qlm-metrics-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string File(string name, string content)
-    {
-        string path = Path.Combine(_dir, name);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task WorkedExample_PrintsTheSpecObject()
     {
-        string counts = File("c.json", """{"00": 480, "11": 470, "01": 30, "10": 20}""");
-        string ideal = File("i.json", """{"00": 0.5, "11": 0.5}""");
+        string counts = Write("c.json", """{"00": 480, "11": 470, "01": 30, "10": 20}""");
+        string ideal = Write("i.json", """{"00": 0.5, "11": 0.5}""");
         var (code, output, err) = await RunAsync("metrics", "--counts", counts, "--ideal", ideal);
         Assert.Equal(0, code);
         Assert.Empty(err);
@@ -48,8 +29,8 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task ReferenceCountsWithBootstrap_GivesIntervalsReproducibly()
     {
-        string counts = File("c.json", """{"00": 480, "11": 470, "01": 30, "10": 20}""");
-        string reference = File("r.json", """{"00": 500, "11": 500}""");
+        string counts = Write("c.json", """{"00": 480, "11": 470, "01": 30, "10": 20}""");
+        string reference = Write("r.json", """{"00": 500, "11": 500}""");
         var first = await RunAsync("metrics", "--counts", counts, "--ideal", reference, "--ideal-kind", "counts", "--bootstrap", "50", "--seed", "9");
         var second = await RunAsync("metrics", "--counts", counts, "--ideal", reference, "--ideal-kind", "counts", "--bootstrap", "50", "--seed", "9");
         Assert.Equal(0, first.Code);
@@ -63,7 +44,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task NoIdeal_NullsForIdealMetrics()
     {
-        string counts = File("c.json", """{"0 1": 3, "1 0": 3}""");
+        string counts = Write("c.json", """{"0 1": 3, "1 0": 3}""");
         var (code, output, _) = await RunAsync("metrics", "--counts", counts, "--width", "3");
         Assert.Equal(0, code);
         JsonObject json = JsonNode.Parse(output)!.AsObject();
@@ -76,7 +57,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task EmptyCounts_ReasonEmptyCounts()
     {
-        string counts = File("c.json", """{"00": 0}""");
+        string counts = Write("c.json", """{"00": 0}""");
         var (code, output, _) = await RunAsync("metrics", "--counts", counts);
         Assert.Equal(0, code);
         Assert.Equal("empty_counts", (string?)JsonNode.Parse(output)!["reason"]);
@@ -94,7 +75,7 @@ public sealed class MetricsCommandTests : IDisposable
     [InlineData("""{"00": 1, """, "invalid_counts")]
     public async Task BadCounts_ExitTwoWithCode(string content, string code)
     {
-        string counts = File("c.json", content);
+        string counts = Write("c.json", content);
         var (exit, output, err) = await RunAsync("metrics", "--counts", counts);
         Assert.Equal(2, exit);
         Assert.Empty(output);
@@ -105,7 +86,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task KeyTooLongAndInvalidWidth()
     {
-        string counts = File("c.json", """{"101": 1}""");
+        string counts = Write("c.json", """{"101": 1}""");
         var tooLong = await RunAsync("metrics", "--counts", counts, "--width", "2");
         Assert.Equal(2, tooLong.Code);
         Assert.StartsWith("error: key_too_long: ", tooLong.Err, StringComparison.Ordinal);
@@ -123,8 +104,8 @@ public sealed class MetricsCommandTests : IDisposable
     [InlineData("""not json""", "invalid_ideal")]
     public async Task BadIdeal_ExitTwoWithCode(string content, string code)
     {
-        string counts = File("c.json", """{"00": 1}""");
-        string ideal = File("i.json", content);
+        string counts = Write("c.json", """{"00": 1}""");
+        string ideal = Write("i.json", content);
         var (exit, output, err) = await RunAsync("metrics", "--counts", counts, "--ideal", ideal);
         Assert.Equal(2, exit);
         Assert.Empty(output);
@@ -134,8 +115,8 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task ReferenceCountsWithNoShots_IdealEmpty()
     {
-        string counts = File("c.json", """{"00": 1}""");
-        string reference = File("r.json", """{"00": 0}""");
+        string counts = Write("c.json", """{"00": 1}""");
+        string reference = Write("r.json", """{"00": 0}""");
         var (exit, _, err) = await RunAsync("metrics", "--counts", counts, "--ideal", reference, "--ideal-kind", "counts");
         Assert.Equal(2, exit);
         Assert.StartsWith("error: ideal_empty: ", err, StringComparison.Ordinal);
@@ -144,7 +125,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task MissingFile_FileError()
     {
-        var (exit, output, err) = await RunAsync("metrics", "--counts", Path.Combine(_dir, "nope.json"));
+        var (exit, output, err) = await RunAsync("metrics", "--counts", Path.Combine(Dir, "nope.json"));
         Assert.Equal(2, exit);
         Assert.Empty(output);
         Assert.StartsWith("error: file: ", err, StringComparison.Ordinal);
@@ -154,7 +135,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task OversizedFile_FileError()
     {
-        string path = Path.Combine(_dir, "big.json");
+        string path = Path.Combine(Dir, "big.json");
         using (var stream = System.IO.File.Create(path))
         {
             stream.SetLength(MetricsCommand.MaxFileBytes + 1);
@@ -169,7 +150,7 @@ public sealed class MetricsCommandTests : IDisposable
     [Fact]
     public async Task UsageErrors_ExitTwo()
     {
-        string counts = File("c.json", """{"00": 1}""");
+        string counts = Write("c.json", """{"00": 1}""");
         var missing = await RunAsync("metrics");
         Assert.Equal(2, missing.Code);
         Assert.StartsWith("error: usage: ", missing.Err, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ using QuantumLM.Organisms;
 
 namespace QuantumLM.Cli.Tests;
 
-public sealed class OrganismCommandTests : IDisposable
+public sealed class OrganismCommandTests : CliTestBase
 {
     private const string Genome = """
         ORGANISM Cli_Test {
@@ -53,25 +53,6 @@ public sealed class OrganismCommandTests : IDisposable
 
         """;
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("qlm-organism-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Parse_PrintsCanonicalGenomeHashAndReport()
     {
@@ -103,7 +84,7 @@ public sealed class OrganismCommandTests : IDisposable
     [Fact]
     public async Task InvalidUtf8_IsExit2()
     {
-        string path = Path.Combine(_dir, "bin.dna");
+        string path = Path.Combine(Dir, "bin.dna");
         await File.WriteAllBytesAsync(path, [.. "ORGANISM X { DNA { a: \""u8, 0xFF, .. "\" } }"u8]);
         var (code, _, err) = await RunAsync("organism", "parse", path);
         Assert.Equal(2, code);
@@ -113,7 +94,7 @@ public sealed class OrganismCommandTests : IDisposable
     [Fact]
     public async Task MissingFile_IsExit2()
     {
-        var (code, _, err) = await RunAsync("organism", "parse", Path.Combine(_dir, "nope.dna"));
+        var (code, _, err) = await RunAsync("organism", "parse", Path.Combine(Dir, "nope.dna"));
         Assert.Equal(2, code);
         Assert.StartsWith("error: file: ", err, StringComparison.Ordinal);
     }
@@ -121,7 +102,7 @@ public sealed class OrganismCommandTests : IDisposable
     [Fact]
     public async Task OversizedFile_IsExit2BeforeReading()
     {
-        string path = Path.Combine(_dir, "huge.dna");
+        string path = Path.Combine(Dir, "huge.dna");
         await using (var f = File.Create(path))
         {
             f.SetLength(OrganismCommand.MaxGenomeBytes + 1);

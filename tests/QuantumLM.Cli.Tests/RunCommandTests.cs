@@ -2,27 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace QuantumLM.Cli.Tests;
 
-public sealed class RunCommandTests : IDisposable
+public sealed class RunCommandTests : CliTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("quantumlm-run-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Run_PrintsTheContractJson_WithQiskitKeys()
     {
@@ -98,7 +79,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith("error: qasm: 1:", err, StringComparison.Ordinal);
         Assert.Contains("nesting deeper than the limit", err, StringComparison.Ordinal);
 
-        string binary = Path.Combine(_dir, "binary.qasm");
+        string binary = Path.Combine(Dir, "binary.qasm");
         await File.WriteAllBytesAsync(binary, [0, 1, 2, 255, 254, 10, 13]);
         var b = await RunAsync("run", binary);
         Assert.Equal(2, b.Code);
@@ -120,7 +101,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_MissingFile_And_TooManyQubits()
     {
-        var missing = await RunAsync("run", Path.Combine(_dir, "none.qasm"));
+        var missing = await RunAsync("run", Path.Combine(Dir, "none.qasm"));
         Assert.Equal(2, missing.Code);
         Assert.StartsWith("error: file: ", missing.Err, StringComparison.Ordinal);
 
