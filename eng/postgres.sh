@@ -85,7 +85,7 @@ if ! as_server "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
   as_server "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >&2
 fi
 
-psql_admin() { as_server "$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q "$@"; }
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" as_server "$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q "$@"; }
 
 psql_admin >&2 <<SQL
 DO \$\$
