@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using QuantumLM.Abstractions;
 using QuantumLM.Abstractions.Security;
+using QuantumLM.Testing;
 
 namespace QuantumLM.Persistence.Postgres.Tests;
 
@@ -11,38 +12,31 @@ namespace QuantumLM.Persistence.Postgres.Tests;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
-    public string Name { get; } = "qlm_t_" + Guid.NewGuid().ToString("N")[..16];
+    private readonly PostgresDatabase _database = new() { AppMaxPoolSize = 60 };
+
+    public string Name => _database.Name;
 
     public NpgsqlDataSource Owner { get; private set; } = null!;
 
     public NpgsqlDataSource App { get; private set; } = null!;
 
-    public string OwnerConnectionString { get; private set; } = null!;
+    public string OwnerConnectionString => _database.OwnerConnectionString;
 
-    public string AppConnectionString { get; private set; } = null!;
+    public string AppConnectionString => _database.AppConnectionString;
 
     internal PostgresDataSources Sources { get; private set; } = null!;
 
     internal DbSessionFactory Sessions { get; private set; } = null!;
 
-    public static string AdminConnectionString =>
-        Environment.GetEnvironmentVariable("QUANTUMLM_TEST_DB")
-        ?? throw new InvalidOperationException("QUANTUMLM_TEST_DB is not set: run the tests through ./test.sh, which prepares PostgreSQL.");
+    public static string AdminConnectionString => PostgresDatabase.AdminConnectionString;
 
-    public static string AppBaseConnectionString =>
-        Environment.GetEnvironmentVariable("QUANTUMLM_DB")
-        ?? throw new InvalidOperationException("QUANTUMLM_DB is not set: run the tests through ./test.sh, which prepares PostgreSQL.");
+    public static string AppBaseConnectionString => PostgresDatabase.AppBaseConnectionString;
 
     public bool Migrate { get; init; } = true;
 
     public async Task InitializeAsync()
     {
-        await using (var admin = NpgsqlDataSource.Create(AdminConnectionString))
-        {
-            await using var cmd = admin.CreateCommand($"CREATE DATABASE {Name} OWNER quantumlm_owner");
-            await cmd.ExecuteNonQueryAsync();
-        }
-
+        await _database.InitializeAsync();
         try
         {
             await SetUpAsync();
@@ -56,14 +50,7 @@ public sealed class TestDatabase : IAsyncLifetime
 
     private async Task SetUpAsync()
     {
-        OwnerConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = Name }.ConnectionString;
-        AppConnectionString = new NpgsqlConnectionStringBuilder(AppBaseConnectionString) { Database = Name, MaxPoolSize = 60 }.ConnectionString;
         Owner = NpgsqlDataSource.Create(OwnerConnectionString);
-        await using (var cmd = Owner.CreateCommand($"GRANT CONNECT ON DATABASE {Name} TO quantumlm_app"))
-        {
-            await cmd.ExecuteNonQueryAsync();
-        }
-
         App = NpgsqlDataSource.Create(AppConnectionString);
         Sources = new PostgresDataSources(App, null, Owner);
         Sessions = new DbSessionFactory(Sources);
@@ -165,9 +152,6 @@ public sealed class TestDatabase : IAsyncLifetime
             await Owner.DisposeAsync();
         }
 
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
-        await using var cmd = admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
-        await cmd.ExecuteNonQueryAsync();
+        await _database.DisposeAsync();
     }
 }

@@ -9,8 +9,18 @@ namespace QuantumLM.Testing;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncLifetime
 {
+    /// <summary>Gets the owner connection string of the cluster's test database (creates and drops databases).</summary>
+    public static string AdminConnectionString => Env("QUANTUMLM_TEST_DB");
+
+    /// <summary>Gets the application role's connection string, before the database is chosen.</summary>
+    public static string AppBaseConnectionString => Env("QUANTUMLM_DB");
+
     /// <summary>Gets the database name.</summary>
     public string Name { get; } = "qlm_t_" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>Gets the pool size of <see cref="AppConnectionString"/>.</summary>
+    /// <value>The default is 40.</value>
+    public int AppMaxPoolSize { get; init; } = 40;
 
     /// <summary>Gets the owner's connection string (migrations, set-up).</summary>
     public string OwnerConnectionString { get; private set; } = string.Empty;
@@ -25,25 +35,32 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        string admin = Env("QUANTUMLM_TEST_DB");
-        await using (var ds = NpgsqlDataSource.Create(admin))
+        await using (var ds = NpgsqlDataSource.Create(AdminConnectionString))
         {
             await using var create = ds.CreateCommand($"CREATE DATABASE {Name} OWNER quantumlm_owner");
             await create.ExecuteNonQueryAsync();
         }
 
-        OwnerConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = Name }.ConnectionString;
-        AppConnectionString = new NpgsqlConnectionStringBuilder(Env("QUANTUMLM_DB")) { Database = Name, MaxPoolSize = 40 }.ConnectionString;
-        await using var owner = NpgsqlDataSource.Create(OwnerConnectionString);
-        await using var grant = owner.CreateCommand($"GRANT CONNECT ON DATABASE {Name} TO quantumlm_app");
-        await grant.ExecuteNonQueryAsync();
+        OwnerConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = Name }.ConnectionString;
+        AppConnectionString = new NpgsqlConnectionStringBuilder(AppBaseConnectionString) { Database = Name, MaxPoolSize = AppMaxPoolSize }.ConnectionString;
+        try
+        {
+            await using var owner = NpgsqlDataSource.Create(OwnerConnectionString);
+            await using var grant = owner.CreateCommand($"GRANT CONNECT ON DATABASE {Name} TO quantumlm_app");
+            await grant.ExecuteNonQueryAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // never leave a half-made database behind on the shared cluster
+            throw;
+        }
     }
 
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var ds = NpgsqlDataSource.Create(Env("QUANTUMLM_TEST_DB"));
+        await using var ds = NpgsqlDataSource.Create(AdminConnectionString);
         await using var drop = ds.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
         await drop.ExecuteNonQueryAsync();
     }
