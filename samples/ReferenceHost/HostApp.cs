@@ -1,12 +1,22 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using QuantumLM.Agents;
+using QuantumLM.Persistence.Postgres;
+using QuantumLM.Quantum;
+using QuantumLM.ReferenceHost.Auth;
+using QuantumLM.ReferenceHost.Endpoints;
 
 namespace QuantumLM.ReferenceHost;
 
 /// <summary>Builds the reference host: the composition root of the platform.</summary>
 internal static class HostApp
 {
+    /// <summary>The service key of the owner (migration) data source.</summary>
+    public const string OwnerDataSourceKey = "QuantumLMOwner";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
@@ -17,16 +27,96 @@ internal static class HostApp
         });
         configure?.Invoke(builder);
 
-        string connectionString = DatabaseConnection.Resolve(builder.Configuration);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "QuantumLM" }.Build());
+        HostRole role = HostRoles.Resolve(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        AddDatabase(builder);
+        AddQuantum(builder);
+        AddAgents(builder, role);
+        if (role.ServesApi())
+        {
+            AddAuth(builder);
+            builder.Services.AddProblemDetails();
+        }
+
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         WebApplication app = builder.Build();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = static _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains("ready") });
+        if (role.ServesApi())
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapQuantumLmApi();
+        }
+
         app.MapGet("/", static () => Results.Text("QuantumLM reference host. Health: /health/live, /health/ready\n"));
         return app;
+    }
+
+    private static void AddDatabase(WebApplicationBuilder builder)
+    {
+        string connectionString = DatabaseConnection.Resolve(builder.Configuration);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "QuantumLM" }.Build());
+        IQuantumLmPostgresBuilder postgres = builder.Services
+            .AddQuantumLmPostgres(o => builder.Configuration.GetSection("QuantumLM:Postgres").Bind(o))
+            .UseNpgsqlDataSource();
+
+        // Migrations need the schema owner; with an owner connection string configured the host migrates at start-up,
+        // otherwise the database must have been migrated already (for example by another process).
+        string? owner = builder.Configuration.GetConnectionString(OwnerDataSourceKey);
+        if (!string.IsNullOrWhiteSpace(owner))
+        {
+            builder.Services.AddKeyedSingleton(OwnerDataSourceKey, (_, _) => new NpgsqlDataSourceBuilder(owner) { Name = "QuantumLMOwner" }.Build());
+            postgres.UseMigrationNpgsqlDataSource(OwnerDataSourceKey).ApplyMigrationsOnStartup();
+        }
+
+        postgres.AddTaskQueueMaintenance();
+    }
+
+    private static void AddQuantum(WebApplicationBuilder builder)
+    {
+        builder.Services.AddQuantumMetrics();
+        builder.Services.AddLocalQuantumSimulator(o => builder.Configuration.GetSection("QuantumLM:LocalSimulator").Bind(o));
+    }
+
+    private static void AddAgents(WebApplicationBuilder builder, HostRole role)
+    {
+        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents();
+        if (role.RunsWorker())
+        {
+            agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));
+        }
+    }
+
+    private static void AddAuth(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>()
+            .Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
+            .PostConfigure(static o =>
+            {
+                // Nothing configured: an ephemeral key, so a single development process works out of the box
+                // (tokens die with the process; run.sh keeps a persistent key; production configures one).
+                if (o.SigningKey is null && o.External is null)
+                {
+                    o.SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                    o.SigningKeyIsEphemeral = true;
+                }
+            })
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsRules>();
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>(static (jwt, auth) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = TokenService.BuiltInValidation(auth.Value);
+            });
+        builder.Services.AddAuthorization();
     }
 }

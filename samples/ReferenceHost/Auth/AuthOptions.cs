@@ -19,6 +19,9 @@ internal sealed class AuthOptions
     [Required]
     public string Audience { get; set; } = "quantumlm";
 
+    /// <summary>Gets or sets a value indicating whether <see cref="SigningKey"/> was generated at start-up because none was configured.</summary>
+    internal bool SigningKeyIsEphemeral { get; set; }
+
     /// <summary>Gets or sets the lifetime of access tokens.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
