@@ -29,19 +29,66 @@ public sealed class IbmRuntimeBackendTests
     }
 
     [Fact]
-    public async Task Submit_OpenQasm2_IsRefusedBecauseTranspilationIsNotAvailable()
+    public async Task Submit_IsaCircuit_IsSentUnchanged()
     {
         await using var h = await IbmHarness.StartAsync();
-        var circuit = new QuantumCircuit("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n", CircuitLanguage.OpenQasm2, 2, [new ClassicalRegister("c", 2)]);
-        var ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(circuit, new QuantumJobOptions()));
-        Assert.Equal(QuantumLmErrorCodes.InvalidCircuit, ex.ErrorCode);
-        Assert.Contains("transpilation", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(h.Server.RequestsTo("POST", "/api/v1/jobs"));
-
-        var mislabelled = new QuantumCircuit("// header\nOPENQASM 2.0;\ncreg c[1];\n", CircuitLanguage.OpenQasm3, 1, [new ClassicalRegister("c", 1)]);
-        ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(mislabelled, new QuantumJobOptions()));
-        Assert.Equal(QuantumLmErrorCodes.InvalidCircuit, ex.ErrorCode);
+        var op = await h.Client.GetBackend("ibm_fez").SubmitAsync(Bell(), new QuantumJobOptions { Shots = 4 });
+        Assert.Equal(IbmHarness.BellQasm, SubmittedCircuit(h, op.Id));
     }
+
+    [Fact]
+    public async Task Submit_OpenQasm2_IsTranspiledToTheBackendsIsa_AndKeepsTheCallersRegisters()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var circuit = new QuantumCircuit("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[2];\ncx q[2],q[1];\nmeasure q -> c;\n", CircuitLanguage.OpenQasm2, 3, [new ClassicalRegister("c", 3)]);
+        var op = await h.Client.GetBackend("ibm_fez").SubmitAsync(circuit, new QuantumJobOptions { Shots = 4 });
+        string sent = SubmittedCircuit(h, op.Id);
+        Assert.StartsWith("OPENQASM 3.0;", sent, StringComparison.Ordinal);
+        Assert.Contains("bit[3] c;", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("cx", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain(" h ", sent, StringComparison.Ordinal);
+        // Every gate of the submitted program is native, and every cz joins neighbours of the fake backend's line.
+        QuantumLM.Quantum.Circuits.Circuit parsed = QuantumLM.Quantum.OpenQasm.OpenQasmParser.Parse(sent);
+        Assert.True(parsed.UsesPhysicalQubits);
+        foreach (var g in parsed.Operations.OfType<QuantumLM.Quantum.Circuits.GateOperation>())
+        {
+            Assert.Contains(g.Name, new[] { "rz", "sx", "x", "cz" });
+            if (g.Name == "cz")
+            {
+                Assert.Equal(1, Math.Abs(g.Qubits[0] - g.Qubits[1]));
+            }
+        }
+
+        // And it is the same experiment: the compact simulation of the submitted program gives the original distribution.
+        var sim = new QuantumLM.Quantum.Simulation.StatevectorSimulator();
+        var original = sim.GetIdealDistribution(QuantumLM.Quantum.OpenQasm.OpenQasmParser.Parse(circuit.Source));
+        int[] active = [.. parsed.Operations.SelectMany(static o => o switch
+        {
+            QuantumLM.Quantum.Circuits.GateOperation g => g.Qubits.AsEnumerable(),
+            QuantumLM.Quantum.Circuits.MeasureOperation m => [m.Qubit],
+            _ => [],
+        }).Distinct().Order()];
+        var compact = new QuantumLM.Quantum.Circuits.Circuit(
+            [new QuantumLM.Quantum.Circuits.QubitRegister("q", active.Length, 0)],
+            parsed.ClbitRegisters,
+            parsed.Operations.Select(o => QuantumLM.Quantum.Transpilation.TranspileResult.Remap(o, q => Array.IndexOf(active, q))));
+        var after = sim.GetIdealDistribution(compact);
+        Assert.All(original, kv => Assert.Equal(kv.Value, after[kv.Key], 9));
+    }
+
+    [Fact]
+    public async Task Submit_TextThatDoesNotParse_IsInvalidCircuitWithAPosition_AndNothingIsSent()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var bad = new QuantumCircuit("OPENQASM 3.0;\nbit[1] c;\nfoo $0;\n", CircuitLanguage.OpenQasm3, 1, [new ClassicalRegister("c", 1)]);
+        var ex = await Assert.ThrowsAsync<QuantumLmException>(() => h.Client.GetBackend("ibm_fez").SubmitAsync(bad, new QuantumJobOptions()));
+        Assert.Equal(QuantumLmErrorCodes.InvalidCircuit, ex.ErrorCode);
+        Assert.StartsWith("3:", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Server.RequestsTo("POST", "/api/v1/jobs"));
+    }
+
+    private static string SubmittedCircuit(IbmHarness h, string jobId) =>
+        h.Server.Jobs[jobId].Request["params"]!["pubs"]!.AsArray()[0]!.AsArray()[0]!.GetValue<string>();
 
     [Fact]
     public async Task Submit_BackendInMaintenance_IsTransientBackendOffline()
