@@ -62,6 +62,35 @@ public sealed class BackendsCommandTests
     }
 
     [Fact]
+    public async Task Run_OnAnIbmBackend_TranspilesTheCircuit_AndPrintsTheCounts()
+    {
+        await using var server = await FakeIbmRuntimeServer.StartAsync();
+        string dir = Directory.CreateTempSubdirectory("qlm-run-ibm-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "ghz.qasm");
+            await File.WriteAllTextAsync(path, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[0],q[2];\nmeasure q -> c;\n");
+            var (code, output, err) = await RunAsync(Ibm(server), "run", path, "--backend", "ibm_fez", "--shots", "8");
+            Assert.True(code == 0, err);
+            JsonNode json = JsonNode.Parse(output)!;
+            Assert.Equal("ibm_fez", json["backend"]!.GetValue<string>());
+            Assert.Null(json["seed"]);
+            string jobId = json["job_id"]!.GetValue<string>();
+            JsonObject counts = json["counts"]!.AsObject();
+            Assert.Equal(8, counts.Sum(static kv => kv.Value!.GetValue<int>()));
+            Assert.All(counts, static kv => Assert.Equal(3, kv.Key.Length));
+            string sent = server.Jobs[jobId].Request["params"]!["pubs"]!.AsArray()[0]!.AsArray()[0]!.GetValue<string>();
+            Assert.StartsWith("OPENQASM 3.0;", sent, StringComparison.Ordinal);
+            Assert.DoesNotContain("cx", sent, StringComparison.Ordinal);
+            Assert.Contains("cz $", sent, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Backends_WithoutIbm_ListsOnlyLocal()
     {
         var (code, output, err) = await RunAsync(Empty(), "backends");

@@ -88,7 +88,7 @@ public sealed class RunCommandTests : CliTestBase
 
     [Theory]
     [InlineData("--shots", "0", "error: usage: --shots must be between 1 and 10000000, got 0")]
-    [InlineData("--backend", "ibm_fez", "error: backend_not_found: backend 'ibm_fez' is not available; this command runs 'local'")]
+    [InlineData("--backend", "ibm_fez", "error: backend_not_found: backend 'ibm_fez' is not available: only 'local' runs without IBM Quantum Runtime (set QuantumLM__Ibm__ApiKey and QuantumLM__Ibm__ServiceCrn)")]
     public async Task Run_BadOptions_AreExit2(string option, string value, string message)
     {
         string path = Write("ok.qasm", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[1]; creg c[1]; measure q -> c;");

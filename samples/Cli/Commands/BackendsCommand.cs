@@ -33,10 +33,16 @@ internal static class BackendsCommand
         return command;
     }
 
-    private static async Task RunAsync(CliIO io, string? name, CancellationToken cancellationToken)
+    /// <summary>Gets the IBM configuration section (environment variables <c>QuantumLM__Ibm__*</c>, or the tests' override).</summary>
+    internal static IConfigurationSection IbmConfiguration()
     {
         IConfiguration configuration = ConfigurationOverride.Value ?? new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        IConfigurationSection section = configuration.GetSection(IbmSection);
+        return configuration.GetSection(IbmSection);
+    }
+
+    private static async Task RunAsync(CliIO io, string? name, CancellationToken cancellationToken)
+    {
+        IConfigurationSection section = IbmConfiguration();
         bool ibmConfigured = !string.IsNullOrWhiteSpace(section["ApiKey"]);
 
         if (name is not null && string.IsNullOrWhiteSpace(name))
@@ -134,7 +140,7 @@ internal static class BackendsCommand
         };
     }
 
-    private static ServiceProvider BuildIbm(IConfigurationSection section)
+    internal static ServiceProvider BuildIbm(IConfigurationSection section)
     {
         var services = new ServiceCollection();
         services.AddIbmQuantumRuntime(section);

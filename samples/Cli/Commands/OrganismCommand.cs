@@ -154,13 +154,13 @@ internal static class OrganismCommand
     }
 
     /// <summary>
-    /// The backends this command can run GHZ_n on: the local statevector simulator. (IBM backends need the ISA
-    /// transpiler, which does not exist yet: GHZ_n is OpenQASM 2 and the IBM backend accepts ISA OpenQASM 3 only.)
+    /// The backends this command runs GHZ_n on: the local statevector simulator (an enhance step is many short runs;
+    /// hardware runs go through <c>quantumlm run --backend ibm_*</c>).
     /// </summary>
     private static (IQuantumBackend Backend, ITensorMetricsCalculator Metrics) ResolveDefault(string name) =>
         string.Equals(name, LocalSimulatorBackend.BackendName, StringComparison.Ordinal)
             ? (new LocalSimulatorBackend(Microsoft.Extensions.Options.Options.Create(new LocalSimulatorOptions())), new TensorMetricsCalculator())
-            : throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"no backend named '{name}' is available to 'organism enhance'; use '{LocalSimulatorBackend.BackendName}' (IBM backends need the ISA transpiler, not available yet)");
+            : throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"no backend named '{name}' is available to 'organism enhance'; use '{LocalSimulatorBackend.BackendName}' (for IBM hardware use 'quantumlm run --backend ibm_*')");
 
     private static Organism ParsePartner(byte[] bytes, string name)
     {

@@ -11,8 +11,9 @@ using QuantumLM.Quantum.Simulation;
 namespace QuantumLM.Cli;
 
 /// <summary>
-/// <c>quantumlm run circuit.qasm [--shots N] [--seed S] [--backend local]</c>: runs an OpenQASM 2/3 file and prints
-/// the counts as JSON, keys in Qiskit's format (registers joined by one space, the last declared register leftmost).
+/// <c>quantumlm run circuit.qasm [--shots N] [--seed S] [--backend local|ibm_*]</c>: runs an OpenQASM 2/3 file and
+/// prints the counts as JSON, keys in Qiskit's format (registers joined by one space, the last declared register
+/// leftmost). IBM backends (when <c>QuantumLM__Ibm__*</c> is configured) get the circuit transpiled to their ISA.
 /// </summary>
 internal static class RunCommand
 {
@@ -24,7 +25,7 @@ internal static class RunCommand
         var file = new Argument<string>("circuit") { Description = "The OpenQASM 2 or 3 file to run." };
         var shots = new Option<int>("--shots") { Description = $"Number of shots (1..{MaxShots}).", DefaultValueFactory = _ => 1024 };
         var seed = new Option<ulong?>("--seed") { Description = "Sampling seed; the same seed gives the same counts. Chosen at random and printed when omitted." };
-        var backend = new Option<string>("--backend") { Description = "Backend name (this build runs 'local', the statevector simulator).", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
+        var backend = new Option<string>("--backend") { Description = "Backend name: 'local' (the statevector simulator), or an IBM backend such as ibm_fez when QuantumLM__Ibm__ApiKey and __ServiceCrn are set.", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
         var metrics = new Option<bool>("--metrics") { Description = "Add the ΛΦ tensor metrics of the counts against the circuit's noiseless (statevector) distribution." };
         var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.\nExample: quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics") { file, shots, seed, backend, metrics };
         command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(
@@ -45,15 +46,21 @@ internal static class RunCommand
             throw new QuantumLmException(CliErrorCodes.Usage, $"--shots must be between 1 and {MaxShots}, got {shots}");
         }
 
-        if (!string.Equals(backendName, LocalSimulatorBackend.BackendName, StringComparison.Ordinal))
+        bool local = string.Equals(backendName, LocalSimulatorBackend.BackendName, StringComparison.Ordinal);
+        Microsoft.Extensions.Configuration.IConfigurationSection ibm = BackendsCommand.IbmConfiguration();
+        if (!local && string.IsNullOrWhiteSpace(ibm["ApiKey"]))
         {
-            throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"backend '{backendName}' is not available; this command runs '{LocalSimulatorBackend.BackendName}'");
+            throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound,
+                $"backend '{backendName}' is not available: only '{LocalSimulatorBackend.BackendName}' runs without IBM Quantum Runtime (set QuantumLM__Ibm__ApiKey and QuantumLM__Ibm__ServiceCrn)");
         }
 
         string source = await CliIO.ReadFileAsync(path, MaxFileBytes, cancellationToken);
         QuantumCircuit circuit = QasmCircuitFactory.Create(source, Path.GetFileNameWithoutExtension(path));
-        ulong usedSeed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        var backend = new LocalSimulatorBackend(Options.Create(new LocalSimulatorOptions()));
+        ulong? usedSeed = local ? seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) : null;
+        await using Microsoft.Extensions.DependencyInjection.ServiceProvider? provider = local ? null : BackendsCommand.BuildIbm(ibm);
+        IQuantumBackend backend = local
+            ? new LocalSimulatorBackend(Options.Create(new LocalSimulatorOptions()))
+            : Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<QuantumLM.Quantum.Ibm.IbmRuntimeClient>(provider!).GetBackend(backendName);
         QuantumJobOperation job = await backend.SubmitAsync(circuit, new QuantumJobOptions { Shots = shots, Seed = usedSeed }, cancellationToken);
         QuantumJobResult result;
         try
@@ -77,6 +84,7 @@ internal static class RunCommand
             ["backend"] = backend.Name,
             ["shots"] = result.Shots,
             ["seed"] = usedSeed,
+            ["job_id"] = local ? null : job.Id,
             ["num_qubits"] = circuit.QubitCount,
             ["num_clbits"] = circuit.ClbitCount,
             ["counts"] = counts,
