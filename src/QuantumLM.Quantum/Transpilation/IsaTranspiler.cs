@@ -76,9 +76,20 @@ public static class IsaTranspiler
             }
         }
 
-        (List<TOp> routed, int[] finalLayout, int swaps) = circuit.QubitCount == 0
-            ? (lowered, [], 0)
-            : router.Route(lowered, layout, circuit.ClbitCount, emit: true);
+        (List<TOp> routed, int[] finalLayout, int swaps) = (lowered, [], 0);
+        if (circuit.QubitCount > 0)
+        {
+            swaps = int.MaxValue;
+            for (int trial = 0; trial < Math.Max(1, options.RoutingTrials); trial++)
+            {
+                var trialRouter = trial == 0 ? router : new SabreRouter(target, graph, options with { Seed = options.Seed + trial });
+                var attempt = trialRouter.Route(lowered, layout, circuit.ClbitCount, emit: true);
+                if (attempt.Swaps < swaps)
+                {
+                    (routed, finalLayout, swaps) = attempt;
+                }
+            }
+        }
         List<TOp> czBasis = ToCzBasis(routed);
         if (options.Optimize)
         {

@@ -13,7 +13,10 @@ public sealed record TranspileOptions
     public bool Optimize { get; init; } = true;
 
     /// <summary>Gets the number of forward-backward routing passes used to improve the initial layout (SABRE's layout refinement; 0 keeps the first layout).</summary>
-    public int LayoutRefinementPasses { get; init; } = 2;
+    public int LayoutRefinementPasses { get; init; } = 1;
+
+    /// <summary>Gets the number of routing trials (seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, …); the one with the fewest SWAPs wins.</summary>
+    public int RoutingTrials { get; init; } = 4;
 
     /// <summary>Gets the weight of the look-ahead (extended) set in the routing heuristic.</summary>
     public double LookaheadWeight { get; init; } = 0.5;
