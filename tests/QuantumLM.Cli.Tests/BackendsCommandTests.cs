@@ -91,6 +91,41 @@ public sealed class BackendsCommandTests
     }
 
     [Fact]
+    public async Task Run_NoiseFrom_TranspilesForTheDevice_AndSimulatesLocallyWithItsCalibration()
+    {
+        await using var server = await FakeIbmRuntimeServer.StartAsync();
+        string dir = Directory.CreateTempSubdirectory("qlm-run-noise-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "ghz.qasm");
+            await File.WriteAllTextAsync(path, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n");
+            var (code, output, err) = await RunAsync(Ibm(server), "run", path, "--noise-from", "ibm_fez", "--shots", "500", "--seed", "4", "--metrics");
+            Assert.True(code == 0, err);
+            JsonNode json = JsonNode.Parse(output)!;
+            Assert.Equal("local", json["backend"]!.GetValue<string>());
+            Assert.Equal("ibm_fez", json["noise_model"]!.GetValue<string>());
+            Assert.Equal(500, json["counts"]!.AsObject().Sum(static kv => kv.Value!.GetValue<int>()));
+            Assert.NotNull(json["metrics"]!["lambda"]);
+            // The fake calibration gives physical qubits 0-2 readout errors and the rest none: the layout avoids them.
+            Assert.All(json["transpiled"]!["initial_layout"]!.AsArray(), static p => Assert.True(p!.GetValue<int>() >= 3));
+            Assert.Empty(server.RequestsTo("POST", "/api/v1/jobs")); // nothing ran on the device
+            var again = await RunAsync(Ibm(server), "run", path, "--noise-from", "ibm_fez", "--shots", "500", "--seed", "4", "--metrics");
+            Assert.Equal(output, again.Out);
+
+            var missing = await RunAsync(Ibm(server), "run", path, "--noise-from", "ibm_nowhere");
+            Assert.Equal(2, missing.Code);
+            Assert.Contains("no backend named 'ibm_nowhere'", missing.Err, StringComparison.Ordinal);
+            var unconfigured = await RunAsync(Empty(), "run", path, "--noise-from", "ibm_fez");
+            Assert.Equal(2, unconfigured.Code);
+            Assert.Contains("not configured", unconfigured.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Backends_WithoutIbm_ListsOnlyLocal()
     {
         var (code, output, err) = await RunAsync(Empty(), "backends");

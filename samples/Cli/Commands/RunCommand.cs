@@ -27,7 +27,8 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Sampling seed; the same seed gives the same counts. Chosen at random and printed when omitted." };
         var backend = new Option<string>("--backend") { Description = "Backend name: 'local' (the statevector simulator), or an IBM backend such as ibm_fez when QuantumLM__Ibm__ApiKey and __ServiceCrn are set.", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
         var metrics = new Option<bool>("--metrics") { Description = "Add the ΛΦ tensor metrics of the counts against the circuit's noiseless (statevector) distribution." };
-        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.\nExample: quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics") { file, shots, seed, backend, metrics };
+        var noiseFrom = new Option<string?>("--noise-from") { Description = "Imitate an IBM backend on the local simulator: transpile for it and simulate with its calibration's noise (needs QuantumLM__Ibm__* to read the calibration). Example: --noise-from ibm_fez" };
+        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.\nExample: quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics\nExample: quantumlm run ghz.qasm --noise-from ibm_fez --metrics") { file, shots, seed, backend, metrics, noiseFrom };
         command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(
             io,
             parse.GetValue(file)!,
@@ -35,15 +36,22 @@ internal static class RunCommand
             parse.GetValue(seed),
             parse.GetValue(backend) ?? LocalSimulatorBackend.BackendName,
             parse.GetValue(metrics),
+            parse.GetValue(noiseFrom),
             cancellationToken)));
         return command;
     }
 
-    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, bool withMetrics, CancellationToken cancellationToken)
+    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, bool withMetrics, string? noiseFrom, CancellationToken cancellationToken)
     {
         if (shots < 1 || shots > MaxShots)
         {
             throw new QuantumLmException(CliErrorCodes.Usage, $"--shots must be between 1 and {MaxShots}, got {shots}");
+        }
+
+        if (noiseFrom is not null)
+        {
+            await NoisyRun.RunAsync(io, path, shots, seed, backendName, withMetrics, noiseFrom, cancellationToken);
+            return;
         }
 
         bool local = string.Equals(backendName, LocalSimulatorBackend.BackendName, StringComparison.Ordinal);

@@ -32,4 +32,7 @@ public enum SimulationMethod
 
     /// <summary>Too many branches: every shot ran as its own trajectory (seeded measurement collapse).</summary>
     Trajectories = 2,
+
+    /// <summary>Run under a noise model: Pauli-error trajectories, each simulated exactly, shots shared among them, readout errors applied (see <see cref="Noise.NoisySimulator"/>).</summary>
+    NoisyTrajectories = 3,
 }

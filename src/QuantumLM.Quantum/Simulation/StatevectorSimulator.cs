@@ -366,7 +366,7 @@ public sealed class StatevectorSimulator
         }
     }
 
-    private static SimulationResult BuildResult(Circuit circuit, Dictionary<string, long> keyed, int shots, ulong seed, SimulationMethod method)
+    internal static SimulationResult BuildResult(Circuit circuit, Dictionary<string, long> keyed, int shots, ulong seed, SimulationMethod method)
     {
         int width = circuit.ClbitCount;
         var registers = new Dictionary<string, Counts>(StringComparer.Ordinal);
