@@ -829,14 +829,55 @@ public static class OpenQasmParser
 
             if (Accept("["))
             {
-                int index = ParseIndex(name, reg.Size, reg.Name);
-                return new QubitArg(name, [reg.Offset + index], false);
+                int[] selected = ParseIndexOrRange(name, reg.Size, reg.Name);
+                return new QubitArg(name, [.. selected.Select(i => reg.Offset + i)], selected.Length != 1 || _lastWasRange);
             }
 
             return new QubitArg(name, [.. Enumerable.Range(reg.Offset, reg.Size)], true);
         }
 
-        private int ParseIndex(in Token name, int size, string register)
+        private bool _lastWasRange;
+
+        /// <summary>
+        /// Parses <c>i]</c> or an OpenQASM 3 range <c>a:b]</c> / <c>a:step:b]</c> (both ends inclusive, step ≠ 0), after the
+        /// opening bracket; a range selects like a register (broadcast).
+        /// </summary>
+        private int[] ParseIndexOrRange(in Token name, int size, string register)
+        {
+            Token first = Current;
+            long start = ParseBound(name, size, register);
+            if (!Accept(":"))
+            {
+                _lastWasRange = false;
+                Expect("]", "after the index");
+                return [(int)start];
+            }
+
+            long step = 1;
+            long end = ParseBound(name, size, register);
+            if (Accept(":"))
+            {
+                step = end;
+                end = ParseBound(name, size, register);
+            }
+
+            Expect("]", "after the range");
+            if (step == 0 || (step > 0 && end < start) || (step < 0 && end > start))
+            {
+                throw QasmErrors.At(first, $"range {start}:{(step == 1 ? string.Empty : step + ":")}{end} of register '{register}' selects nothing");
+            }
+
+            _lastWasRange = true;
+            var indices = new List<int>();
+            for (long i = start; step > 0 ? i <= end : i >= end; i += step)
+            {
+                indices.Add((int)i);
+            }
+
+            return [.. indices];
+        }
+
+        private long ParseBound(in Token name, int size, string register)
         {
             Token idx = Current;
             if (idx.Kind != TokenKind.Integer)
@@ -850,8 +891,7 @@ public static class OpenQasmParser
                 throw QasmErrors.At(idx, $"index {idx.Text} is out of range for register '{register}' of size {size}");
             }
 
-            Expect("]", "after the index");
-            return (int)idx.Number;
+            return (long)idx.Number;
         }
 
         private readonly record struct ClbitArg(Token At, int[] Indices, bool IsRegister);
@@ -866,8 +906,8 @@ public static class OpenQasmParser
 
             if (Accept("["))
             {
-                int index = ParseIndex(name, reg.Size, reg.Name);
-                return new ClbitArg(name, [reg.Offset + index], false);
+                int[] selected = ParseIndexOrRange(name, reg.Size, reg.Name);
+                return new ClbitArg(name, [.. selected.Select(i => reg.Offset + i)], selected.Length != 1 || _lastWasRange);
             }
 
             return new ClbitArg(name, [.. Enumerable.Range(reg.Offset, reg.Size)], true);
