@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -8,6 +7,8 @@ using QuantumLM.Persistence.Postgres;
 using QuantumLM.Quantum;
 using QuantumLM.ReferenceHost.Auth;
 using QuantumLM.ReferenceHost.Endpoints;
+using QuantumLM.ReferenceHost.Http;
+using QuantumLM.ReferenceHost.Telemetry;
 
 namespace QuantumLM.ReferenceHost;
 
@@ -32,10 +33,12 @@ internal static class HostApp
         AddDatabase(builder);
         AddQuantum(builder);
         AddAgents(builder, role);
+        builder.AddQuantumLmTelemetry();
         if (role.ServesApi())
         {
+            builder.AddQuantumLmHttp();
+            builder.Services.AddHybridCache();
             AddAuth(builder);
-            builder.Services.AddProblemDetails();
         }
 
         builder.Services.AddHealthChecks()
@@ -46,10 +49,15 @@ internal static class HostApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains("ready") });
         if (role.ServesApi())
         {
-            app.UseExceptionHandler();
-            app.UseStatusCodePages();
-            app.UseAuthentication();
-            app.UseAuthorization();
+            if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKeyIsEphemeral)
+            {
+                app.Logger.EphemeralSigningKey();
+            }
+
+            app.Services.GetRequiredService<PasswordHashing>().Warm();
+
+            app.UseQuantumLmHttp();
+            app.MapQuantumLmOpenApi();
             app.MapQuantumLmApi();
         }
 
@@ -98,9 +106,9 @@ internal static class HostApp
             .Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
             .PostConfigure(static o =>
             {
-                // Nothing configured: an ephemeral key, so a single development process works out of the box
+                // No key configured: an ephemeral key, so a single development process works out of the box
                 // (tokens die with the process; run.sh keeps a persistent key; production configures one).
-                if (o.SigningKey is null && o.External is null)
+                if (o.SigningKey is null)
                 {
                     o.SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
                     o.SigningKeyIsEphemeral = true;
@@ -110,13 +118,9 @@ internal static class HostApp
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsRules>();
         builder.Services.AddSingleton<TokenService>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>(static (jwt, auth) =>
-            {
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = TokenService.BuiltInValidation(auth.Value);
-            });
+        builder.Services.AddSingleton<IdentityCache>();
+        builder.Services.AddSingleton<PasswordHashing>();
+        builder.Services.AddQuantumLmAuthentication();
         builder.Services.AddAuthorization();
     }
 }
