@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using QuantumLM.Agents;
@@ -36,6 +37,7 @@ internal static class HostApp
         {
             AddAuth(builder);
             builder.Services.AddProblemDetails();
+            AddApi(builder);
         }
 
         builder.Services.AddHealthChecks()
@@ -90,6 +92,15 @@ internal static class HostApp
         {
             agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));
         }
+    }
+
+    private static void AddApi(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName));
+        builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        builder.Services.AddSingleton<Events.SessionEventHub>();
+        builder.Services.AddSingleton<Endpoints.QuantumBackendCatalog>();
+        builder.Services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memory.HashedEmbeddingGenerator>();
     }
 
     private static void AddAuth(WebApplicationBuilder builder)
