@@ -94,7 +94,7 @@ internal static class HostApp
 
     private static void AddAgents(WebApplicationBuilder builder, HostRole role)
     {
-        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents();
+        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents().AddQuantumAgent();
         if (role.RunsWorker())
         {
             agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));
