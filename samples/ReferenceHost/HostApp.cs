@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,6 +55,8 @@ internal static class HostApp
             {
                 app.Logger.EphemeralSigningKey();
             }
+
+            app.Services.GetRequiredService<PasswordHashing>().Warm();
 
             app.UseQuantumLmHttp();
             app.MapQuantumLmOpenApi();
@@ -116,9 +117,9 @@ internal static class HostApp
             .Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
             .PostConfigure(static o =>
             {
-                // Nothing configured: an ephemeral key, so a single development process works out of the box
+                // No key configured: an ephemeral key, so a single development process works out of the box
                 // (tokens die with the process; run.sh keeps a persistent key; production configures one).
-                if (o.SigningKey is null && o.External is null)
+                if (o.SigningKey is null)
                 {
                     o.SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
                     o.SigningKeyIsEphemeral = true;
@@ -129,13 +130,8 @@ internal static class HostApp
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsRules>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<IdentityCache>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>(static (jwt, auth) =>
-            {
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = TokenService.BuiltInValidation(auth.Value);
-            });
+        builder.Services.AddSingleton<PasswordHashing>();
+        builder.Services.AddQuantumLmAuthentication();
         builder.Services.AddAuthorization();
     }
 }
