@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using QuantumLM.Agents;
+using QuantumLM.Organisms;
 using QuantumLM.Persistence.Postgres;
 using QuantumLM.Quantum;
 using QuantumLM.ReferenceHost.Auth;
@@ -39,6 +41,7 @@ internal static class HostApp
             builder.AddQuantumLmHttp();
             builder.Services.AddHybridCache();
             AddAuth(builder);
+            AddApi(builder);
         }
 
         builder.Services.AddHealthChecks()
@@ -89,15 +92,25 @@ internal static class HostApp
     {
         builder.Services.AddQuantumMetrics();
         builder.Services.AddLocalQuantumSimulator(o => builder.Configuration.GetSection("QuantumLM:LocalSimulator").Bind(o));
+        builder.Services.AddQuantumLmOrganisms();
     }
 
     private static void AddAgents(WebApplicationBuilder builder, HostRole role)
     {
-        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents();
+        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddPlatformAgents();
         if (role.RunsWorker())
         {
             agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));
         }
+    }
+
+    private static void AddApi(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName));
+        builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        builder.Services.AddSingleton<Events.SessionEventHub>();
+        builder.Services.AddSingleton<Endpoints.QuantumBackendCatalog>();
+        builder.Services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memory.HashedEmbeddingGenerator>();
     }
 
     private static void AddAuth(WebApplicationBuilder builder)

@@ -136,7 +136,7 @@ internal static class Sql
         return rows[0];
     }
 
-    public const string JobColumns = "job_id, user_id, session_id, task_id, backend, backend_job_id, shots, status, counts, metrics, error_message, written_by, submitted_at, completed_at";
+    public const string JobColumns = "job_id, user_id, session_id, task_id, backend, backend_job_id, shots, status, counts, metrics, error_message, written_by, submitted_at, completed_at, started_at, num_qubits, seed";
 
     public static QuantumJobRecord MapJob(NpgsqlDataReader r) => new()
     {
@@ -154,6 +154,9 @@ internal static class Sql
         WrittenBy = r.GetString(11),
         SubmittedAt = r.GetFieldValue<DateTimeOffset>(12),
         CompletedAt = Time(r, 13),
+        StartedAt = Time(r, 14),
+        NumQubits = r.IsDBNull(15) ? null : r.GetInt32(15),
+        Seed = r.IsDBNull(16) ? null : r.GetInt64(16),
     };
 
     public static async Task<QuantumJobRecord> InsertJobAsync(DbSession s, NewQuantumJob j, CancellationToken ct)
@@ -173,17 +176,8 @@ internal static class Sql
         return rows[0];
     }
 
-    /// <summary>The commit's content hash: SHA-256 over a length-framed encoding of session, author, message and diff.</summary>
-    public static CommitId CommitHash(NewCommit c)
-    {
-        var sb = new StringBuilder("quantumlm-commit-v1\n");
-        foreach (string part in (string[])[c.SessionId.ToString(), c.Author, c.Message, c.Diff])
-        {
-            sb.Append(part.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(':').Append(part).Append('\n');
-        }
-
-        return new CommitId(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))));
-    }
+    /// <summary>The commit's content hash (<see cref="CommitId.Compute"/>).</summary>
+    public static CommitId CommitHash(NewCommit c) => CommitId.Compute(c.SessionId, c.Author, c.Message, c.Diff);
 
     /// <summary>Counts files, added and deleted lines of a unified diff.</summary>
     public static (int Files, int Additions, int Deletions) DiffStats(string diff)

@@ -9,5 +9,11 @@ internal static class ApiEndpoints
         api.MapAuthEndpoints();
         api.MapUserEndpoints();
         api.MapRbacEndpoints();
+        api.MapArenaEndpoints();
+        api.MapQuantumJobEndpoints();
+        api.MapAgentEndpoints();
+        api.MapOrganismEndpoints();
+        api.MapCommitEndpoints();
+        api.MapMemoryEndpoints();
     }
 }
