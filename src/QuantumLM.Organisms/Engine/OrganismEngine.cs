@@ -12,7 +12,9 @@ namespace QuantumLM.Organisms;
 /// <summary>
 /// The <see cref="IOrganismEngine"/> of this package: parses genome text (errors as <c>&lt;field&gt;: line:col expected</c>),
 /// applies the operators of <see cref="OrganismOperators"/> and <see cref="QuantumEnhancer"/>, and runs
-/// <see cref="EvolutionEngine"/> with <see cref="CircuitFitness"/> on a backend resolved by name.
+/// <see cref="EvolutionEngine"/> with <see cref="DeclaredCircuitFitness"/> (config <c>fitness: "declared"</c>, the default:
+/// each organism's own circuit against its declared ideal) or <see cref="CircuitFitness"/> (<c>fitness: "ghz"</c>) on a
+/// backend resolved by name.
 /// </summary>
 internal sealed class OrganismEngine : IOrganismEngine
 {
@@ -125,6 +127,8 @@ internal sealed class OrganismEngine : IOrganismEngine
         int qubits = c.Integer("qubits", 3, 2, 24);
         int shots = c.Integer("shots", 256, 1, 1_000_000);
         string metric = c.Choice("metric", "lambda", "lambda", "w2");
+        string fitnessKind = c.Choice("fitness", "declared", "declared", "ghz");
+        string? circuitName = c.Text("circuit", string.Empty, 100) is { Length: > 0 } named ? named : null;
         c.RejectUnknown("organism:evolve config");
         if (seeds.Count > size)
         {
@@ -132,7 +136,11 @@ internal sealed class OrganismEngine : IOrganismEngine
         }
 
         IQuantumBackend backend = _backends.GetBackend(backendName);
-        var fitness = new CapturingFitness(new CircuitFitness(backend, _metrics, qubits, shots, metric == "w2" ? FitnessMetric.NegativeW2 : FitnessMetric.Lambda));
+        FitnessMetric ranking = metric == "w2" ? FitnessMetric.NegativeW2 : FitnessMetric.Lambda;
+        IOrganismFitness inner = fitnessKind == "ghz"
+            ? new CircuitFitness(backend, _metrics, qubits, shots, ranking)
+            : new DeclaredCircuitFitness(backend, _metrics, shots, ranking, circuitName);
+        var fitness = new CapturingFitness(inner);
         var options = new EvolutionOptions
         {
             PopulationSize = size,
