@@ -26,9 +26,14 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Sampling seed; the same seed gives the same counts. Chosen at random and printed when omitted." };
         var backend = new Option<string>("--backend") { Description = "Backend name (this build runs 'local', the statevector simulator).", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
         var metrics = new Option<bool>("--metrics") { Description = "Add the ΛΦ tensor metrics of the counts against the circuit's noiseless (statevector) distribution." };
-        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.\nExample: quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics") { file, shots, seed, backend, metrics };
+        var command = new Command("run", "Run an OpenQASM 2/3 circuit on the local simulator and print its counts as JSON.\n\n" +
+            "Examples:\n" +
+            "  quantumlm run ghz.qasm\n" +
+            "  quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics\n" +
+            "  quantumlm run big.qasm --shots 100000 --progress") { file, shots, seed, backend, metrics };
         command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(
             io,
+            parse,
             parse.GetValue(file)!,
             parse.GetValue(shots),
             parse.GetValue(seed),
@@ -38,7 +43,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, bool withMetrics, CancellationToken cancellationToken)
+    private static async Task RunAsync(CliIO io, ParseResult parse, string path, int shots, ulong? seed, string backendName, bool withMetrics, CancellationToken cancellationToken)
     {
         if (shots < 1 || shots > MaxShots)
         {
@@ -50,8 +55,10 @@ internal static class RunCommand
             throw new QuantumLmException(QuantumLmErrorCodes.BackendNotFound, $"backend '{backendName}' is not available; this command runs '{LocalSimulatorBackend.BackendName}'");
         }
 
+        await using CliProgress progress = CliProgress.Start(io, parse, $"run {Path.GetFileName(path)}");
         string source = await CliIO.ReadFileAsync(path, MaxFileBytes, cancellationToken);
         QuantumCircuit circuit = QasmCircuitFactory.Create(source, Path.GetFileNameWithoutExtension(path));
+        progress.Stage($"simulating {circuit.QubitCount} qubits, {shots} shots on {LocalSimulatorBackend.BackendName}");
         ulong usedSeed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         var backend = new LocalSimulatorBackend(Options.Create(new LocalSimulatorOptions()));
         QuantumJobOperation job = await backend.SubmitAsync(circuit, new QuantumJobOptions { Shots = shots, Seed = usedSeed }, cancellationToken);
@@ -83,6 +90,7 @@ internal static class RunCommand
         };
         if (withMetrics)
         {
+            progress.Stage("computing metrics against the noiseless distribution");
             // The ideal is the exact output distribution of the same circuit, without noise or sampling.
             ProbabilityDistribution ideal = new StatevectorSimulator().GetIdealDistribution(OpenQasmParser.Parse(source), cancellationToken);
             TensorMetrics m = new TensorMetricsCalculator().Compute(result.Counts, ideal, new TensorMetricsOptions { IdealSource = IdealSources.Statevector }, cancellationToken);
