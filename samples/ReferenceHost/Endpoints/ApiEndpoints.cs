@@ -9,5 +9,6 @@ internal static class ApiEndpoints
         api.MapGet("/whoami", static (System.Security.Claims.ClaimsPrincipal user) =>
                 Results.Json(new { user_id = Http.CallerExtensions.GetUserId(user).ToString() }))
             .RequireAuthorization();
+        api.MapOperatorEndpoints();
     }
 }
