@@ -8,6 +8,8 @@ using QuantumLM.Persistence.Postgres;
 using QuantumLM.Quantum;
 using QuantumLM.ReferenceHost.Auth;
 using QuantumLM.ReferenceHost.Endpoints;
+using QuantumLM.ReferenceHost.Http;
+using QuantumLM.ReferenceHost.Telemetry;
 
 namespace QuantumLM.ReferenceHost;
 
@@ -32,10 +34,12 @@ internal static class HostApp
         AddDatabase(builder);
         AddQuantum(builder);
         AddAgents(builder, role);
+        builder.AddQuantumLmTelemetry();
         if (role.ServesApi())
         {
+            builder.AddQuantumLmHttp();
+            builder.Services.AddHybridCache();
             AddAuth(builder);
-            builder.Services.AddProblemDetails();
         }
 
         builder.Services.AddHealthChecks()
@@ -46,10 +50,13 @@ internal static class HostApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains("ready") });
         if (role.ServesApi())
         {
-            app.UseExceptionHandler();
-            app.UseStatusCodePages();
-            app.UseAuthentication();
-            app.UseAuthorization();
+            if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKeyIsEphemeral)
+            {
+                app.Logger.EphemeralSigningKey();
+            }
+
+            app.UseQuantumLmHttp();
+            app.MapQuantumLmOpenApi();
             app.MapQuantumLmApi();
         }
 
@@ -110,6 +117,7 @@ internal static class HostApp
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsRules>();
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<IdentityCache>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>(static (jwt, auth) =>

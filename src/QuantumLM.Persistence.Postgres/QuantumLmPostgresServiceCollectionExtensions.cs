@@ -57,6 +57,7 @@ public static class QuantumLmPostgresServiceCollectionExtensions
         services.TryAddSingleton<IPermissionChecker, PostgresPermissionChecker>();
         services.TryAddSingleton<IRoleStore, PostgresRoleStore>();
         services.TryAddSingleton<IUserStore, PostgresUserStore>();
+        services.TryAddSingleton<IAccountStore, PostgresAccountStore>();
         services.TryAddSingleton<PostgresArenaStores>();
         services.TryAddSingleton<IArenaSessionStore>(sp => sp.GetRequiredService<PostgresArenaStores>());
         services.TryAddSingleton<IQuantumJobStore>(sp => sp.GetRequiredService<PostgresArenaStores>());

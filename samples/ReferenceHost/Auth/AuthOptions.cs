@@ -28,6 +28,15 @@ internal sealed class AuthOptions
     /// <summary>Gets or sets the lifetime of refresh tokens.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Gets or sets how long account existence, roles and profiles are cached per process (invalidated on change in this process).</summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan IdentityCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the PBKDF2 iteration count of new password hashes (ASP.NET Core Identity's V3 format).</summary>
+    /// <value>The default is 100,000.</value>
+    [Range(10_000, 10_000_000)]
+    public int PasswordHashIterations { get; set; } = 100_000;
+
     /// <summary>Gets or sets an external issuer (Supabase-compatible claims <c>sub</c>, <c>email</c>, <c>role</c>), or <see langword="null"/>.</summary>
     [ValidateObjectMembers]
     public ExternalIssuerOptions? External { get; set; }
@@ -94,6 +103,11 @@ internal sealed class AuthOptionsRules : IValidateOptions<AuthOptions>
         if (options.RefreshTokenLifetime < options.AccessTokenLifetime || options.RefreshTokenLifetime > TimeSpan.FromDays(365))
         {
             failures.Add("QuantumLM:Auth:RefreshTokenLifetime must be at least the access token lifetime and at most 365 days.");
+        }
+
+        if (options.IdentityCacheDuration < TimeSpan.FromSeconds(1) || options.IdentityCacheDuration > TimeSpan.FromHours(1))
+        {
+            failures.Add("QuantumLM:Auth:IdentityCacheDuration must be between 1 second and 1 hour.");
         }
 
         if (options.External is { } ext && ext.SigningKey is null && ext.JwksUrl is null)
