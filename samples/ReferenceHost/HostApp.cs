@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using QuantumLM.Agents;
@@ -40,6 +41,7 @@ internal static class HostApp
             builder.AddQuantumLmHttp();
             builder.Services.AddHybridCache();
             AddAuth(builder);
+            AddApi(builder);
         }
 
         builder.Services.AddHealthChecks()
@@ -102,6 +104,15 @@ internal static class HostApp
         {
             agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));
         }
+    }
+
+    private static void AddApi(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName));
+        builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        builder.Services.AddSingleton<Events.SessionEventHub>();
+        builder.Services.AddSingleton<Endpoints.QuantumBackendCatalog>();
+        builder.Services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memory.HashedEmbeddingGenerator>();
     }
 
     private static void AddAuth(WebApplicationBuilder builder)

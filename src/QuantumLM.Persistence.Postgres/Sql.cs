@@ -136,7 +136,7 @@ internal static class Sql
         return rows[0];
     }
 
-    public const string JobColumns = "job_id, user_id, session_id, task_id, backend, backend_job_id, shots, status, counts, metrics, error_message, written_by, submitted_at, completed_at";
+    public const string JobColumns = "job_id, user_id, session_id, task_id, backend, backend_job_id, shots, status, counts, metrics, error_message, written_by, submitted_at, completed_at, started_at, num_qubits, seed";
 
     public static QuantumJobRecord MapJob(NpgsqlDataReader r) => new()
     {
@@ -154,6 +154,9 @@ internal static class Sql
         WrittenBy = r.GetString(11),
         SubmittedAt = r.GetFieldValue<DateTimeOffset>(12),
         CompletedAt = Time(r, 13),
+        StartedAt = Time(r, 14),
+        NumQubits = r.IsDBNull(15) ? null : r.GetInt32(15),
+        Seed = r.IsDBNull(16) ? null : r.GetInt64(16),
     };
 
     public static async Task<QuantumJobRecord> InsertJobAsync(DbSession s, NewQuantumJob j, CancellationToken ct)

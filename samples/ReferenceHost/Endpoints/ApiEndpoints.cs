@@ -10,5 +10,11 @@ internal static class ApiEndpoints
                 Results.Json(new { user_id = Http.CallerExtensions.GetUserId(user).ToString() }))
             .RequireAuthorization();
         api.MapOperatorEndpoints();
+        api.MapArenaEndpoints();
+        api.MapQuantumJobEndpoints();
+        api.MapAgentEndpoints();
+        api.MapOrganismEndpoints();
+        api.MapCommitEndpoints();
+        api.MapMemoryEndpoints();
     }
 }

@@ -72,27 +72,51 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
         Validate(task);
         TaskId id = await InTransactionAsync(_sessions, identity, false, async (s, ct) =>
         {
-            object? existing = await ScalarAsync(s, """
-                WITH ins AS (
-                  INSERT INTO task_queue (task_id, task_type, payload, priority, user_id, session_id, max_attempts, run_at, idempotency_key)
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, clock_timestamp()), $9)
-                  ON CONFLICT (idempotency_key) DO NOTHING
-                  RETURNING task_id)
-                SELECT task_id FROM ins
-                UNION ALL
-                SELECT task_id FROM task_queue WHERE idempotency_key = $9 AND NOT EXISTS (SELECT 1 FROM ins)
-                """, ct,
-                P(TaskId.New().Value), P(task.TaskType.ToString()), Json(task.Payload), P(task.Priority), P(task.CreatedBy?.Value), P(task.SessionId?.Value),
-                P(task.MaxAttempts), P(task.ScheduledAt), P(task.IdempotencyKey)).ConfigureAwait(false);
-            if (existing is not Guid g)
+            TaskId stored = await InsertTaskAsync(s, TaskId.New(), task, ct).ConfigureAwait(false);
+            await MaybeNotifyInlineAsync(s, ct).ConfigureAwait(false);
+            return stored;
+        }, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    public async Task<TaskId> EnqueueWithRowsAsync(DbIdentity identity, Func<TaskId, ITaskResultWriter, CancellationToken, Task<NewAgentTask>> prepare, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(prepare);
+        TaskId id = await InTransactionAsync(_sessions, identity, false, async (s, ct) =>
+        {
+            TaskId planned = TaskId.New();
+            NewAgentTask task = await prepare(planned, new ResultWriter(s), ct).ConfigureAwait(false);
+            Validate(task);
+            TaskId stored = await InsertTaskAsync(s, planned, task, ct).ConfigureAwait(false);
+            if (stored != planned)
             {
-                throw new QuantumLmException(QuantumLmErrorCodes.Conflict, $"idempotency key \"{task.IdempotencyKey}\" belongs to a task this identity cannot see");
+                throw new QuantumLmException(QuantumLmErrorCodes.Conflict, $"idempotency key \"{task.IdempotencyKey}\" already names task {stored}; rows written for a new task would not belong to it");
             }
 
             await MaybeNotifyInlineAsync(s, ct).ConfigureAwait(false);
-            return new TaskId(g);
+            return stored;
         }, cancellationToken).ConfigureAwait(false);
         return id;
+    }
+
+    private static async Task<TaskId> InsertTaskAsync(DbSession s, TaskId id, NewAgentTask task, CancellationToken ct)
+    {
+        object? existing = await ScalarAsync(s, """
+            WITH ins AS (
+              INSERT INTO task_queue (task_id, task_type, payload, priority, user_id, session_id, max_attempts, run_at, idempotency_key)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, clock_timestamp()), $9)
+              ON CONFLICT (idempotency_key) DO NOTHING
+              RETURNING task_id)
+            SELECT task_id FROM ins
+            UNION ALL
+            SELECT task_id FROM task_queue WHERE idempotency_key = $9 AND NOT EXISTS (SELECT 1 FROM ins)
+            """, ct,
+            P(id.Value), P(task.TaskType.ToString()), Json(task.Payload), P(task.Priority), P(task.CreatedBy?.Value), P(task.SessionId?.Value),
+            P(task.MaxAttempts), P(task.ScheduledAt), P(task.IdempotencyKey)).ConfigureAwait(false);
+        return existing is Guid g
+            ? new TaskId(g)
+            : throw new QuantumLmException(QuantumLmErrorCodes.Conflict, $"idempotency key \"{task.IdempotencyKey}\" belongs to a task this identity cannot see");
     }
 
     public async Task<IReadOnlyList<TaskId>> EnqueueManyAsync(IReadOnlyList<NewAgentTask> tasks, CancellationToken cancellationToken = default)

@@ -61,6 +61,17 @@ public interface ITransactionalTaskQueue : ITaskQueue
     /// <returns>The task id.</returns>
     Task<TaskId> EnqueueAsync(DbIdentity identity, NewAgentTask task, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Queues a task together with rows that belong to it (for example the quantum job the task will run), in one
+    /// transaction under <paramref name="identity"/>: <paramref name="prepare"/> receives the id the task will have and a
+    /// writer on the same transaction, writes its rows and returns the task to queue. Either everything commits or nothing.
+    /// </summary>
+    /// <param name="identity">The identity (row-level security applies to the task and to every row written).</param>
+    /// <param name="prepare">Writes the rows and returns the task.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The task id (the one given to <paramref name="prepare"/>).</returns>
+    Task<TaskId> EnqueueWithRowsAsync(DbIdentity identity, Func<TaskId, ITaskResultWriter, CancellationToken, Task<NewAgentTask>> prepare, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a task as a given identity (its owner, <c>jobs:manage</c>, or a service).</summary>
     /// <param name="identity">The identity.</param>
     /// <param name="taskId">The task.</param>

@@ -93,6 +93,15 @@ public sealed record QuantumJobRecord
 
     /// <summary>Gets when it finished.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Gets when it started running, if it did.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets the qubit count, if known.</summary>
+    public int? NumQubits { get; init; }
+
+    /// <summary>Gets the simulator seed, if any.</summary>
+    public long? Seed { get; init; }
 }
 
 /// <summary>A commit to record; its hash is computed from the content (reproducible, no timestamp).</summary>
