@@ -72,7 +72,7 @@ internal sealed class PostgresOperatorStatsStore(IDbSessionFactory sessions) : I
         ArgumentOutOfRangeException.ThrowIfGreaterThan(failureLimit, 1000);
         return InTransactionAsync(sessions, identity, true, async (s, ct) =>
         {
-            DateTimeOffset now = (DateTimeOffset)(await ScalarAsync(s, "SELECT now()", ct).ConfigureAwait(false))!;
+            DateTimeOffset now = (await QueryAsync(s, "SELECT now()", static r => r.GetFieldValue<DateTimeOffset>(0), ct).ConfigureAwait(false))[0];
             List<QueueDepth> queue = await QueryAsync(s, """
                 SELECT task_type, status, count(*) FROM task_queue GROUP BY task_type, status ORDER BY task_type, status
                 """, static r => new QueueDepth(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct).ConfigureAwait(false);
