@@ -5,6 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 eval "$(eng/postgres.sh)"
+
+# A persistent signing key for the built-in token issuer, generated once and kept beside the database password
+# (mode 600), so access and refresh tokens survive restarts. An operator-provided QuantumLM__Auth__SigningKey wins.
+if [ -z "${QuantumLM__Auth__SigningKey:-}" ]; then
+  keyfile="${QUANTUMLM_PG_HOME:-/tmp/quantumlm-pg-$(id -u)}/signing-key"
+  if [ ! -s "$keyfile" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$keyfile")
+  fi
+  QuantumLM__Auth__SigningKey="$(cat "$keyfile")"
+  export QuantumLM__Auth__SigningKey
+fi
 dotnet build samples/ReferenceHost/ReferenceHost.csproj -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 
 url="http://127.0.0.1:5080"

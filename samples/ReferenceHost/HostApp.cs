@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +56,8 @@ internal static class HostApp
                 app.Logger.EphemeralSigningKey();
             }
 
+            app.Services.GetRequiredService<PasswordHashing>().Warm();
+
             // The dashboard: static files from wwwroot (index.html at /), served before the API pipeline.
             app.UseDefaultFiles();
             app.UseStaticFiles();
@@ -99,7 +100,7 @@ internal static class HostApp
 
     private static void AddAgents(WebApplicationBuilder builder, HostRole role)
     {
-        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents();
+        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents().AddQuantumAgent();
         if (role.RunsWorker())
         {
             agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));
@@ -121,9 +122,9 @@ internal static class HostApp
             .Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
             .PostConfigure(static o =>
             {
-                // Nothing configured: an ephemeral key, so a single development process works out of the box
+                // No key configured: an ephemeral key, so a single development process works out of the box
                 // (tokens die with the process; run.sh keeps a persistent key; production configures one).
-                if (o.SigningKey is null && o.External is null)
+                if (o.SigningKey is null)
                 {
                     o.SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
                     o.SigningKeyIsEphemeral = true;
@@ -134,13 +135,8 @@ internal static class HostApp
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsRules>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<IdentityCache>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>(static (jwt, auth) =>
-            {
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = TokenService.BuiltInValidation(auth.Value);
-            });
+        builder.Services.AddSingleton<PasswordHashing>();
+        builder.Services.AddQuantumLmAuthentication();
         builder.Services.AddAuthorization();
     }
 }

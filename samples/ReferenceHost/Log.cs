@@ -13,10 +13,10 @@ internal static partial class Log
     public static partial void EphemeralSigningKey(this ILogger logger);
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "User {UserId} signed up")]
-    public static partial void UserSignedUp(this ILogger logger, string userId);
+    public static partial void UserSignedUp(this ILogger logger, QuantumLM.Abstractions.UserId userId);
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "User {UserId} logged in")]
-    public static partial void UserLoggedIn(this ILogger logger, string userId);
+    public static partial void UserLoggedIn(this ILogger logger, QuantumLM.Abstractions.UserId userId);
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "A login failed ({Reason})")]
     public static partial void LoginFailed(this ILogger logger, string reason);
@@ -25,14 +25,14 @@ internal static partial class Log
     public static partial void RefreshTokenReused(this ILogger logger, int revoked);
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "User {UserId} logged out")]
-    public static partial void UserLoggedOut(this ILogger logger, string userId);
+    public static partial void UserLoggedOut(this ILogger logger, QuantumLM.Abstractions.UserId userId);
 
     [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "External user {UserId} of issuer {Issuer} provisioned")]
-    public static partial void ExternalUserProvisioned(this ILogger logger, string userId, string issuer);
+    public static partial void ExternalUserProvisioned(this ILogger logger, QuantumLM.Abstractions.UserId userId, string issuer);
 
     [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "Token refused: {Reason}")]
     public static partial void TokenRefused(this ILogger logger, string reason);
 
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Role {Role} {Action} user {UserId} by {Actor} (changed: {Changed})")]
-    public static partial void RoleChanged(this ILogger logger, string role, string action, string userId, string actor, bool changed);
+    public static partial void RoleChanged(this ILogger logger, string role, string action, QuantumLM.Abstractions.UserId userId, QuantumLM.Abstractions.UserId actor, bool changed);
 }

@@ -48,6 +48,39 @@ public static class AgentsServiceCollectionExtensions
         return builder.AddAgent<CoderAgent>().AddAgent<ArchitectAgent>();
     }
 
+    /// <summary>
+    /// Adds the <see cref="QuantumAgent"/> (<c>quantum:execute</c>, <c>quantum:metrics</c>). It resolves, through the
+    /// Abstractions interfaces, an <c>IQuantumBackendProvider</c>, <c>IQuantumCircuitFactory</c> and optionally an
+    /// <c>IIdealDistributionProvider</c> (registered by <c>QuantumLM.Quantum</c>'s <c>AddLocalQuantumSimulator</c>), an
+    /// <c>ITensorMetricsCalculator</c> and <c>ITensorMetricsSerializer</c> (<c>AddQuantumMetrics</c>), and an
+    /// <c>IQuantumJobRecorder</c> (<c>QuantumLM.Persistence.Postgres</c>'s <c>AddQuantumLmPostgres</c>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IQuantumLmAgentsBuilder AddQuantumAgent(this IQuantumLmAgentsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddAgent<QuantumAgent>();
+    }
+
+    /// <summary>
+    /// Adds the <see cref="OrganismAgent"/> (<c>organism:mutate</c>, <c>organism:evolve</c>). It resolves an
+    /// <c>IOrganismEngine</c> (registered by <c>QuantumLM.Organisms</c>'s <c>AddQuantumLmOrganisms</c>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IQuantumLmAgentsBuilder AddOrganismAgent(this IQuantumLmAgentsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddAgent<OrganismAgent>();
+    }
+
+    /// <summary>Adds all four platform agents: <see cref="AddCodingAgents"/>, <see cref="AddQuantumAgent"/> and <see cref="AddOrganismAgent"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IQuantumLmAgentsBuilder AddPlatformAgents(this IQuantumLmAgentsBuilder builder) =>
+        builder.AddCodingAgents().AddQuantumAgent().AddOrganismAgent();
+
     /// <summary>Adds the <see cref="AgentWorker"/> as a hosted service, with options validated at start-up.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options after configuration binding, or <see langword="null"/>.</param>

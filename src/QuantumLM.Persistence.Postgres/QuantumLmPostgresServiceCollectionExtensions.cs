@@ -51,6 +51,8 @@ public static class QuantumLmPostgresServiceCollectionExtensions
         services.TryAddSingleton<ITaskQueue>(sp => sp.GetRequiredService<PostgresTaskQueue>());
         services.TryAddSingleton<ITransactionalTaskQueue>(sp => sp.GetRequiredService<PostgresTaskQueue>());
         services.TryAddSingleton<ITaskQueueMaintenance>(sp => sp.GetRequiredService<PostgresTaskQueue>());
+        services.TryAddSingleton<ITransactionalTaskCompletion>(sp => sp.GetRequiredService<PostgresTaskQueue>());
+        services.TryAddSingleton<QuantumLM.Abstractions.Quantum.IQuantumJobRecorder, PostgresQuantumJobRecorder>();
         services.TryAddSingleton<PostgresAgentEvents>();
         services.TryAddSingleton<IAgentEventSink>(sp => sp.GetRequiredService<PostgresAgentEvents>());
         services.TryAddSingleton<IAgentEventStream>(sp => sp.GetRequiredService<PostgresAgentEvents>());

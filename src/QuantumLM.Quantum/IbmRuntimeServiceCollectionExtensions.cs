@@ -102,6 +102,8 @@ public static class IbmRuntimeServiceCollectionExtensions
         runtime.AddResilienceHandler("ibm-runtime", IbmResilience.Configure);
         runtime.AddHttpMessageHandler<IbmAuthHandler>(); // inside the retry loop: every attempt gets a current token
 
+        services.TryAddSingleton<QuantumLM.Abstractions.Quantum.IQuantumBackendProvider, QuantumBackendProvider>();
+        services.TryAddSingleton<QuantumLM.Abstractions.Quantum.IQuantumCircuitFactory, OpenQasm.OpenQasmCircuitFactory>();
         services.TryAddSingleton<IamTokenProvider>();
         services.TryAddTransient<IbmAuthHandler>();
         services.TryAddSingleton(static sp => new IbmRuntimeClient(

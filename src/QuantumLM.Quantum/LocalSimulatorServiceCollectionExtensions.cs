@@ -11,7 +11,8 @@ public static class LocalSimulatorServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="LocalSimulatorBackend"/> as a singleton and as an <see cref="IQuantumBackend"/>, with
-    /// <see cref="LocalSimulatorOptions"/> validated at start-up. Safe to call more than once.
+    /// <see cref="LocalSimulatorOptions"/> validated at start-up, the <see cref="IQuantumBackendProvider"/> that finds
+    /// backends by name, the <see cref="IIdealDistributionProvider"/> (exact noiseless distributions) and the <see cref="IQuantumCircuitFactory"/> (OpenQASM 2/3). Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Optional configuration of the options.</param>
@@ -29,6 +30,9 @@ public static class LocalSimulatorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalSimulatorBackend>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQuantumBackend, LocalSimulatorBackend>(static sp => sp.GetRequiredService<LocalSimulatorBackend>()));
+        services.TryAddSingleton<IQuantumBackendProvider, QuantumBackendProvider>();
+        services.TryAddSingleton<IIdealDistributionProvider, StatevectorIdealDistributionProvider>();
+        services.TryAddSingleton<IQuantumCircuitFactory, OpenQasm.OpenQasmCircuitFactory>();
         return services;
     }
 }

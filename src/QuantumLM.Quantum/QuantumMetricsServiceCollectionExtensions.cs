@@ -10,7 +10,8 @@ public static class QuantumMetricsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ITensorMetricsCalculator"/> (implemented by <see cref="TensorMetricsCalculator"/>, a stateless
-    /// singleton). Uses <c>TryAdd</c>, so a host may register its own implementation first.
+    /// singleton) and <see cref="ITensorMetricsSerializer"/> (the §5.6 JSON object). Uses <c>TryAdd</c>, so a host may
+    /// register its own implementation first.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The same service collection.</returns>
@@ -19,6 +20,7 @@ public static class QuantumMetricsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<TensorMetricsCalculator>();
         services.TryAddSingleton<ITensorMetricsCalculator>(static sp => sp.GetRequiredService<TensorMetricsCalculator>());
+        services.TryAddSingleton<ITensorMetricsSerializer, TensorMetricsSerializer>();
         return services;
     }
 }

@@ -6,9 +6,9 @@ internal static class ApiEndpoints
     public static void MapQuantumLmApi(this WebApplication app)
     {
         RouteGroupBuilder api = app.MapGroup("/api");
-        api.MapGet("/whoami", static (System.Security.Claims.ClaimsPrincipal user) =>
-                Results.Json(new { user_id = Http.CallerExtensions.GetUserId(user).ToString() }))
-            .RequireAuthorization();
+        api.MapAuthEndpoints();
+        api.MapUserEndpoints();
+        api.MapRbacEndpoints();
         api.MapOperatorEndpoints();
         api.MapArenaEndpoints();
         api.MapQuantumJobEndpoints();

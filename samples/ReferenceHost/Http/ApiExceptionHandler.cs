@@ -109,7 +109,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             string field = FieldFromPath(json.Path);
             Match wrongType = WrongType().Match(msg);
             string where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
-            errors[field] = [wrongType.Success ? $"has the wrong type: expected {Friendly(wrongType.Groups[1].Value)}" : $"is not valid JSON{where}"];
+            errors[field] = [wrongType.Success ? $"has the wrong type: expected {Friendly(TargetType(wrongType.Groups[1].Value, json.Path))}" : $"is not valid JSON{where}"];
             return errors;
         }
 
@@ -130,6 +130,37 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         errors["body"] = ["could not be read"];
         return errors;
+    }
+
+    /// <summary>
+    /// The type the failing value should have had: System.Text.Json names the type being built, which for records
+    /// bound through their constructor is the record, so walk the path through its JSON properties.
+    /// </summary>
+    private static string TargetType(string typeName, string? path)
+    {
+        Type? type = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName, throwOnError: false)).FirstOrDefault(static t => t is not null);
+        if (type is null || path is null || type.IsPrimitive || type == typeof(string))
+        {
+            return typeName;
+        }
+
+        foreach (string segment in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string name = segment.Split('[')[0];
+            System.Text.Json.Serialization.Metadata.JsonPropertyInfo? property = HttpJson.Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                break;
+            }
+
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (segment.Contains('[', StringComparison.Ordinal) && type.IsArray)
+            {
+                type = type.GetElementType()!;
+            }
+        }
+
+        return type.FullName ?? typeName;
     }
 
     private static string FieldFromPath(string? path)

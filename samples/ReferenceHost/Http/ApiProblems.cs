@@ -11,17 +11,17 @@ internal static class ApiProblems
 
     /// <summary>A 400 validation problem.</summary>
     public static IResult Validation(IDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, detail: string.Join("; ", errors.Select(static e => $"{e.Key}: {string.Join(", ", e.Value)}")), title: "One or more fields are invalid");
+        Problems.Validation(errors);
 
     /// <summary>A 404 for a resource the caller cannot see (missing and invisible are indistinguishable).</summary>
-    public static IResult NotFound(string what) => Status(StatusCodes.Status404NotFound, "Not found", $"{what} does not exist or is not visible to you");
+    public static IResult NotFound(string what) => Problems.NotFound($"{what} does not exist or is not visible to you");
 
     /// <summary>A 403 for a caller without the permission an action needs.</summary>
-    public static IResult Forbidden(string detail) => Status(StatusCodes.Status403Forbidden, "Forbidden", detail);
+    public static IResult Forbidden(string detail) => Problems.Forbidden(detail);
 
     /// <summary>A problem with a status.</summary>
     public static IResult Status(int status, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+        Problems.Problem(status, title, detail);
 
     /// <summary>Maps a store's refusal to a problem (forbidden → 403, not found → 404, invalid → 400, conflict → 409).</summary>
     public static IResult From(QuantumLmException ex, string field = "$") => ex.ErrorCode switch

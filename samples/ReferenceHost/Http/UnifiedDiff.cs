@@ -13,7 +13,8 @@ internal static partial class UnifiedDiff
     /// <summary>Validates; returns <see langword="null"/> or <c>line:col message</c>.</summary>
     public static string? Validate(string diff)
     {
-        string[] lines = diff.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        string normalized = diff.Replace("\r\n", "\n", StringComparison.Ordinal);
+        string[] lines = (normalized.EndsWith('\n') ? normalized[..^1] : normalized).Split('\n');
         int files = 0;
         int oldLeft = 0, newLeft = 0;
         bool inFile = false;
@@ -97,7 +98,7 @@ internal static partial class UnifiedDiff
 
         if (oldLeft > 0 || newLeft > 0)
         {
-            return At(lines.Length, 1, $"diff ends inside a hunk ({oldLeft} old and {newLeft} new lines missing)");
+            return At(lines.Length + 1, 1, $"diff ends inside a hunk ({oldLeft} old and {newLeft} new lines missing)");
         }
 
         return files == 0 ? At(1, 1, "no file header (\"--- <path>\" followed by \"+++ <path>\")") : null;

@@ -34,4 +34,10 @@ public sealed record AgentContext
 
     /// <summary>Gets the attempt number (1 for the first).</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>
+    /// Gets the rows to write in the transaction that completes the task (final job state, commits, organisms, result
+    /// events). Discarded when the task fails or the lease is lost.
+    /// </summary>
+    public AgentTaskOutputs Outputs { get; init; } = new();
 }

@@ -48,6 +48,74 @@ internal static class PayloadReader
         return s;
     }
 
+    public static long? OptionalLong(JsonElement payload, string name, long min, long max)
+    {
+        if (!payload.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out long v))
+        {
+            throw Invalid(name, $"must be an integer, not {Describe(e)}");
+        }
+
+        if (v < min || v > max)
+        {
+            throw Invalid(name, $"is {v}; it must be from {min} to {max}");
+        }
+
+        return v;
+    }
+
+    public static Guid? OptionalGuid(JsonElement payload, string name)
+    {
+        string? s = OptionalString(payload, name, 64);
+        if (s is null)
+        {
+            return null;
+        }
+
+        return Guid.TryParse(s, out Guid g) ? g : throw Invalid(name, $"\"{s}\" is not a UUID");
+    }
+
+    /// <summary>Reads an object of string → number (counts or probabilities); <see langword="null"/> when absent.</summary>
+    public static List<KeyValuePair<string, double>>? OptionalNumberMap(JsonElement payload, string name)
+    {
+        if (!payload.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(name, $"must be an object of bitstring → number, not {Describe(e)}");
+        }
+
+        var list = new List<KeyValuePair<string, double>>();
+        foreach (JsonProperty p in e.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.Number)
+            {
+                throw Invalid($"{name}.{p.Name}", $"must be a number, not {Describe(p.Value)}");
+            }
+
+            list.Add(new(p.Name, p.Value.GetDouble()));
+        }
+
+        return list;
+    }
+
+    public static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => e.ValueKind.ToString().ToLowerInvariant(),
+    };
+
     public static QuantumLmException Invalid(string field, string problem) =>
         new(QuantumLmErrorCodes.InvalidPayload, $"{field}: {problem}");
 }

@@ -224,7 +224,7 @@ public sealed class AgentWorker : BackgroundService
             var context = new AgentContext { WorkerId = _options.WorkerId, Events = _events ?? NullEventSink.Instance, Attempt = task.Attempts };
             JsonElement result = await agent.ExecuteAsync(task, context, linked.Token).ConfigureAwait(false);
             await StopHeartbeatAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
-            if (lease.Lost || !await _queue.CompleteAsync(task.Id, claimed.LeaseToken, result, CancellationToken.None).ConfigureAwait(false))
+            if (lease.Lost || !await CompleteAsync(claimed, result, context.Outputs).ConfigureAwait(false))
             {
                 WorkerInstruments.LeasesLost.Add(1);
                 _logger.LeaseLost(task.Id.Value, taskType);
@@ -268,6 +268,38 @@ public sealed class AgentWorker : BackgroundService
             await StopHeartbeatAsync(heartbeatStop, heartbeat).ConfigureAwait(false);
             WorkerInstruments.InFlight.Add(-1);
         }
+    }
+
+    /// <summary>Completes the task; the agent's output rows are written in the same transaction when the queue supports it.</summary>
+    private async Task<bool> CompleteAsync(ClaimedTask claimed, JsonElement result, AgentTaskOutputs outputs)
+    {
+        if (outputs.IsEmpty)
+        {
+            return await _queue.CompleteAsync(claimed.Task.Id, claimed.LeaseToken, result, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (_queue is ITransactionalTaskCompletion transactional)
+        {
+            return await transactional.CompleteAsync(claimed.Task.Id, claimed.LeaseToken, result, outputs, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (outputs.QuantumJobs.Count + outputs.Commits.Count + outputs.Organisms.Count + outputs.Generations.Count > 0)
+        {
+            throw new QuantumLmException(QuantumLmErrorCodes.ServiceError, $"the task queue ({_queue.GetType().Name}) cannot store the task's result rows: register a queue that implements {nameof(ITransactionalTaskCompletion)}");
+        }
+
+        // Only events: complete, then publish them (not atomic with the completion on this queue).
+        if (!await _queue.CompleteAsync(claimed.Task.Id, claimed.LeaseToken, result, CancellationToken.None).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        foreach (NewAgentEvent e in outputs.Events)
+        {
+            await PublishAsync(claimed.Task, e.EventType, e.Level, e.Message ?? e.EventType, e.Data).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     private async Task HeartbeatLoopAsync(ClaimedTask claimed, LeaseState lease, CancellationTokenSource taskCts, CancellationToken stop)

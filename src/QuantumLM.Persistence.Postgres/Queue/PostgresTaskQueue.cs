@@ -249,6 +249,12 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
         }, cancellationToken);
     }
 
+    public Task<bool> CompleteAsync(TaskId taskId, Guid leaseToken, JsonElement result, AgentTaskOutputs outputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        return CompleteAsync(taskId, leaseToken, result, (writer, ct) => ((ResultWriter)writer).WriteAsync(outputs, ct), cancellationToken);
+    }
+
     public async Task<int> CompleteManyAsync(IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(completions);
@@ -538,5 +544,7 @@ internal sealed partial class PostgresTaskQueue : ITransactionalTaskQueue, ITask
         public Task<QuantumJobRecord> AddQuantumJobAsync(NewQuantumJob job, CancellationToken cancellationToken = default) => InsertJobAsync(session, job, cancellationToken);
 
         public Task<CommitRecord> AddCommitAsync(NewCommit commit, CancellationToken cancellationToken = default) => InsertCommitAsync(session, commit, cancellationToken);
+
+        public Task WriteAsync(AgentTaskOutputs outputs, CancellationToken cancellationToken) => TaskOutputsWriter.WriteAsync(session, outputs, cancellationToken);
     }
 }

@@ -28,7 +28,7 @@ public interface ITaskResultWriter
 
 /// <summary>The PostgreSQL task queue's operations beyond <see cref="ITaskQueue"/>.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue.")]
-public interface ITransactionalTaskQueue : ITaskQueue
+public interface ITransactionalTaskQueue : ITaskQueue, ITransactionalTaskCompletion
 {
     /// <summary>
     /// Completes a task and writes its result rows (quantum jobs, agent events, commits) in one transaction: either

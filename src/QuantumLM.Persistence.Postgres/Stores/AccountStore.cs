@@ -14,6 +14,7 @@ public sealed record AccountRecord(UserId UserId, string Email, string? External
 /// <summary>
 /// Account life cycle for an authentication service: existence checks, login bookkeeping, refresh-token revocation
 /// (logout and reuse detection) and deletion. Runs as the package's auth service identity except where an identity is passed.
+/// An account whose <c>deleted_at</c> is set counts as deleted, like one that is gone.
 /// </summary>
 public interface IAccountStore
 {
@@ -44,11 +45,11 @@ public interface IAccountStore
     /// <returns>The number of tokens revoked now (0 when the token is unknown, was never rotated, or its family was already revoked).</returns>
     Task<int> RevokeRefreshTokenFamilyAsync(string tokenHash, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes an account (soft: <c>deleted_at</c> is set) and revokes its refresh tokens.</summary>
-    /// <param name="identity">Who deletes it (row-level security allows admins and services).</param>
+    /// <summary>Deletes an account with everything it owns (profile, follows, refresh tokens, sessions, jobs…: the foreign keys cascade).</summary>
+    /// <param name="identity">Who deletes it (row-level security allows admins and services; for anyone else nothing is deleted).</param>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns><see langword="false"/> when the account was unknown, already deleted, or not deletable by <paramref name="identity"/>.</returns>
+    /// <returns><see langword="false"/> when the account was unknown or not deletable by <paramref name="identity"/>.</returns>
     Task<bool> DeleteUserAsync(DbIdentity identity, UserId userId, CancellationToken cancellationToken = default);
 }
 
@@ -93,18 +94,10 @@ internal sealed class PostgresAccountStore : IAccountStore
             """, ct, P(tokenHash)), cancellationToken);
     }
 
-    public async Task<bool> DeleteUserAsync(DbIdentity identity, UserId userId, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteUserAsync(DbIdentity identity, UserId userId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        bool deleted = await InTransactionAsync(_sessions, identity, false, async (s, ct) => await ExecAsync(s,
-            "UPDATE users SET deleted_at = clock_timestamp() WHERE user_id = $1 AND deleted_at IS NULL", ct, P(userId.Value)).ConfigureAwait(false) == 1,
-            cancellationToken).ConfigureAwait(false);
-        if (deleted)
-        {
-            await InTransactionAsync(_sessions, _auth, false, (s, ct) => ExecAsync(s,
-                "UPDATE refresh_tokens SET revoked_at = clock_timestamp() WHERE user_id = $1 AND revoked_at IS NULL", ct, P(userId.Value)), cancellationToken).ConfigureAwait(false);
-        }
-
-        return deleted;
+        return InTransactionAsync(_sessions, identity, false, async (s, ct) =>
+            await ExecAsync(s, "DELETE FROM users WHERE user_id = $1", ct, P(userId.Value)).ConfigureAwait(false) == 1, cancellationToken);
     }
 }
