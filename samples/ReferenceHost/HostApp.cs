@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using QuantumLM.Agents;
+using QuantumLM.Organisms;
 using QuantumLM.Persistence.Postgres;
 using QuantumLM.Quantum;
 using QuantumLM.ReferenceHost.Auth;
@@ -96,11 +97,12 @@ internal static class HostApp
     {
         builder.Services.AddQuantumMetrics();
         builder.Services.AddLocalQuantumSimulator(o => builder.Configuration.GetSection("QuantumLM:LocalSimulator").Bind(o));
+        builder.Services.AddQuantumLmOrganisms();
     }
 
     private static void AddAgents(WebApplicationBuilder builder, HostRole role)
     {
-        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddCodingAgents().AddQuantumAgent();
+        IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddPlatformAgents();
         if (role.RunsWorker())
         {
             agents.AddWorker(o => builder.Configuration.GetSection("QuantumLM:Worker").Bind(o));

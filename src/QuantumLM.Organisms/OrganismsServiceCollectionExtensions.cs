@@ -7,7 +7,8 @@ namespace QuantumLM.Organisms;
 public static class OrganismsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="QuantumEnhancer"/> as a singleton (with <c>TryAdd</c>, so a host can replace it). It needs an
+    /// Registers <see cref="QuantumEnhancer"/> and the <see cref="QuantumLM.Abstractions.Organisms.IOrganismEngine"/> used by
+    /// agents and hosts as singletons (with <c>TryAdd</c>, so a host can replace them). They need an
     /// <see cref="QuantumLM.Abstractions.Quantum.IQuantumBackendProvider"/> and an
     /// <see cref="QuantumLM.Abstractions.Quantum.ITensorMetricsCalculator"/>, which <c>QuantumLM.Quantum</c> registers.
     /// The parser, serializer and the evolve/crossover/self_heal operators are static and need no registration.
@@ -18,6 +19,7 @@ public static class OrganismsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<QuantumEnhancer>();
+        services.TryAddSingleton<QuantumLM.Abstractions.Organisms.IOrganismEngine, OrganismEngine>();
         return services;
     }
 }

@@ -39,7 +39,7 @@ internal static class PlatformHost
         b.Services.AddQuantumLmOrganisms();
         services?.Invoke(b.Services);
         b.Services.AddQuantumLmAgents()
-            .AddCodingAgents().AddQuantumAgent()
+            .AddPlatformAgents()
             .AddWorker(o =>
             {
                 o.PollInterval = TimeSpan.FromMilliseconds(50);

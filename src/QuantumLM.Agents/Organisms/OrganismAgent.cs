@@ -173,10 +173,17 @@ public sealed class OrganismAgent : IAgent
         }
 
         Dictionary<OrganismId, OrganismId> ids = Store(result.Organisms, user, task.SessionId, context.Outputs);
+        // The same genome can occur more than once: prefer the final population's records (best first), then the earliest.
         var bySha = new Dictionary<string, OrganismId>(StringComparer.Ordinal);
+        var byId = result.Organisms.ToDictionary(static o => o.Id);
+        foreach (OrganismId id in result.FinalPopulation)
+        {
+            bySha.TryAdd(byId[id].DnaSha256, ids[id]);
+        }
+
         foreach (EngineOrganism o in result.Organisms)
         {
-            bySha[o.DnaSha256] = ids[o.Id];
+            bySha.TryAdd(o.DnaSha256, ids[o.Id]);
         }
 
         foreach (OrganismGenerationSummary h in result.History)
@@ -203,7 +210,7 @@ public sealed class OrganismAgent : IAgent
             });
         }
 
-        EngineOrganism top = result.Organisms.First(o => o.Id == result.FinalPopulation[0]);
+        EngineOrganism top = byId[result.FinalPopulation[0]];
         AddEvent(task, context, "organism_evolved", $"evolution run {result.RunId}: {result.History.Count} generation(s), {result.Organisms.Count} organisms, best fitness {top.Fitness?.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) ?? "null"}",
             new JsonObject { ["run_id"] = result.RunId.ToString(), ["best_organism_id"] = ids[top.Id].ToString(), ["organisms"] = result.Organisms.Count });
         return AgentJson.ToElement(new JsonObject

@@ -36,7 +36,7 @@ public class HostFixture : IAsyncLifetime
     protected virtual IEnumerable<string> ExtraArguments => [];
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         string[] args =
@@ -55,7 +55,7 @@ public class HostFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
