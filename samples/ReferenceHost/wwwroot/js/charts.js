@@ -47,15 +47,17 @@ export function lineChart(series, { xLabel = 'generation', yLabel = 'fitness', l
   const all = series.flatMap((s) => s.values).filter((v) => typeof v === 'number' && Number.isFinite(v));
   let lo = all.length ? Math.min(...all) : 0; let hi = all.length ? Math.max(...all) : 1;
   if (hi - lo < 1e-12) { hi += 0.5; lo -= 0.5; }
-  const W = 640; const H = 280; const left = 56; const bottom = 40; const top = 12; const right = 12;
+  const W = 640; const H = 280; const left = 72; const bottom = 40; const top = 12; const right = 12;
   const plotW = W - left - right; const plotH = H - top - bottom;
   const xOf = (i) => left + (n <= 1 ? plotW / 2 : (plotW * i) / (n - 1));
   const yOf = (v) => top + plotH - (plotH * (v - lo)) / (hi - lo);
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${label}: ${series.map((s) => `${s.name} ${s.values.map((v) => (v == null ? '–' : v.toFixed(3))).join(', ')}`).join('; ')}` });
+  // Enough decimals that the five tick labels differ.
+  const decimals = Math.min(8, Math.max(2, Math.ceil(-Math.log10((hi - lo) / 4)) + 1));
   for (let i = 0; i <= 4; i++) {
     const v = lo + ((hi - lo) * i) / 4; const y = yOf(v);
     root.append(svg('line', { class: 'grid-line', x1: left, x2: W - right, y1: y, y2: y }));
-    root.append(svg('text', { x: left - 6, y: y + 4, 'text-anchor': 'end' }, v.toFixed(3)));
+    root.append(svg('text', { x: left - 6, y: y + 4, 'text-anchor': 'end' }, v.toFixed(decimals)));
   }
   const step = Math.max(1, Math.ceil(n / 10));
   for (let i = 0; i < n; i += step) root.append(svg('text', { x: xOf(i), y: H - bottom + 16, 'text-anchor': 'middle' }, String(i)));

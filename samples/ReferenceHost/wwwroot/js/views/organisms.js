@@ -84,7 +84,7 @@ function childOf(result) {
   if (typeof result.child === 'object' && result.child) return result.child;
   const organisms = Array.isArray(result.organisms) ? result.organisms : null;
   if (organisms?.length) return organisms[organisms.length - 1];
-  return { genome: result.child_genome ?? result.genome, organism_id: result.organism_id ?? result.child_id, name: result.name };
+  return { genome: result.child_genome ?? result.genome, organism_id: result.organism_id ?? result.child_id, name: result.name, parents: result.parent_ids, dna_sha256: result.dna_sha256 };
 }
 
 async function showMutation(parentGenome, op, result) {

@@ -11,6 +11,7 @@ let jobs = [];
 let selectedJobId = null;
 let pollTimer = null;
 let backends = [];
+let shownStatus = null;
 
 export function initQuantum() {
   const sample = $('job-sample');
@@ -103,6 +104,9 @@ export async function loadJobs() {
   jobs = data.jobs ?? [];
   renderJobs();
   schedulePoll();
+  // The selected job changed status (seen here first, e.g. after an agent event): refresh its details too.
+  const selected = jobs.find((j) => j.job_id === selectedJobId);
+  if (selected && selected.status !== shownStatus) await showJob(selectedJobId, { quiet: true });
 }
 
 function renderJobs() {
@@ -143,6 +147,7 @@ async function showJob(jobId, { quiet = false } = {}) {
     return;
   }
   if (jobId !== selectedJobId) return;
+  shownStatus = job.status;
   $('job-detail-empty').hidden = true;
   $('job-detail-body').hidden = false;
   $('job-detail-title').textContent = `Job ${shortId(job.job_id)} · ${job.backend} · ${formatNumber(job.shots)} shots`;
@@ -165,7 +170,7 @@ function renderMetrics(metrics) {
     dl.append(h('div', { 'data-metric': m.key },
       h('dt', { title: m.meaning }, h('abbr', { title: m.meaning }, m.symbol), ` ${m.name}`),
       h('dd', { 'aria-describedby': descId, id: `metric-${m.key}` },
-        value === undefined ? '—' : value === null ? h('span', { class: 'muted', title: metrics?.reason ? `not available: ${metrics.reason}` : 'not available for this job (no ideal, or too few bits)' }, 'n/a') : formatNumber(value, 4)),
+        value === undefined ? '—' : value === null ? h('span', { class: 'muted', title: metrics?.reason ? `not available: ${metrics.reason}` : 'not available for this job (no ideal, or too few bits)' }, 'n/a') : formatNumber(value, 6)),
       h('p', { class: 'desc', id: descId }, m.meaning)));
   }
 }
