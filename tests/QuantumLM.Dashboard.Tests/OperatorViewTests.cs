@@ -16,6 +16,7 @@ public sealed class OperatorViewTests(DashboardHost host, ChromiumFixture chromi
         IPage page = await DashboardPage.OpenSignedInAsync(context, host.BaseAddress, op, "#operator");
 
         await Expect(page.Locator("#view-operator")).ToBeVisibleAsync();
+        await Expect(page.Locator("#nav-operator")).ToBeVisibleAsync(); // the profile lists the operator role
         await Expect(page.Locator("#operator-status")).ToContainTextAsync("Updated");
         await Expect(page.Locator("#queue-summary .stat")).ToHaveCountAsync(5);
         await Expect(page.Locator("#queue-table thead th")).ToHaveTextAsync(["task type", "pending", "running", "completed", "failed", "cancelled"]);
