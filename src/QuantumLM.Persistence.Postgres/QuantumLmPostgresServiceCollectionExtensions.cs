@@ -20,7 +20,8 @@ public interface IQuantumLmPostgresBuilder
 public static class QuantumLmPostgresServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the stores, the task queue, the event sink and stream, the permission checker and the migrator. Chain
+    /// Registers the stores, the task queue (also as <see cref="ITransactionalTaskCompletion"/>), the agents'
+    /// <see cref="QuantumLM.Abstractions.Quantum.IQuantumJobRecorder"/>, the event sink and stream, the permission checker and the migrator. Chain
     /// <see cref="UseNpgsqlDataSource"/> to pick the <c>NpgsqlDataSource</c> registered in the container (for example with
     /// <c>AddNpgsqlDataSource</c>); the package never builds connection strings itself.
     /// </summary>

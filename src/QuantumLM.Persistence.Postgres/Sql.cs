@@ -176,17 +176,8 @@ internal static class Sql
         return rows[0];
     }
 
-    /// <summary>The commit's content hash: SHA-256 over a length-framed encoding of session, author, message and diff.</summary>
-    public static CommitId CommitHash(NewCommit c)
-    {
-        var sb = new StringBuilder("quantumlm-commit-v1\n");
-        foreach (string part in (string[])[c.SessionId.ToString(), c.Author, c.Message, c.Diff])
-        {
-            sb.Append(part.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(':').Append(part).Append('\n');
-        }
-
-        return new CommitId(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))));
-    }
+    /// <summary>The commit's content hash (<see cref="CommitId.Compute"/>).</summary>
+    public static CommitId CommitHash(NewCommit c) => CommitId.Compute(c.SessionId, c.Author, c.Message, c.Diff);
 
     /// <summary>Counts files, added and deleted lines of a unified diff.</summary>
     public static (int Files, int Additions, int Deletions) DiffStats(string diff)

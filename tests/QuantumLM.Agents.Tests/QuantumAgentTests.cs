@@ -110,6 +110,7 @@ public sealed class QuantumAgentTests : IClassFixture<PostgresDatabase>
         var row = Assert.Single(rows);
         Assert.Equal(jobId, row["job_id"]);
         Assert.Equal("completed", row["status"]);
+        Assert.Equal(id.Value, row["task_id"]); // linked when the caller could not know the task id yet
         Assert.NotNull(row["started_at"]);
         // Qiskit keys: registers joined by a space, the last declared (b = 1) leftmost.
         Assert.Equal("""{"1 0": 64}""", (string)row["counts"]!);
@@ -136,6 +137,24 @@ public sealed class QuantumAgentTests : IClassFixture<PostgresDatabase>
         Assert.Equal("failed", row["status"]);
         Assert.Equal(failed.Error, row["error_message"]);
         Assert.Null(row["counts"]);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Execute_JobIdOfAnotherUser_IsRefused_AndThatJobIsUntouched()
+    {
+        using IHost host = await StartAsync(_db);
+        (UserId owner, SessionId ownerSession) = await CreateUserAndSessionAsync(_db);
+        (UserId other, SessionId otherSession) = await CreateUserAndSessionAsync(_db);
+        Guid jobId = Guid.NewGuid();
+        await InsertQueuedJobAsync(jobId, owner, ownerSession, Ghz3, 10);
+        TaskId id = await host.Services.GetRequiredService<AgentDispatcher>().DispatchAsync(Task(TaskType.QuantumExecute, ExecutePayload(Ghz3, 10, jobId: jobId), other, otherSession));
+        AgentTask failed = await WaitForCompletedAsync(host, id);
+        Assert.Equal(AgentTaskStatus.Failed, failed.Status);
+        Assert.Equal($"invalid_payload: job_id: quantum job {jobId} belongs to another user", failed.Error);
+        var row = Assert.Single(await QueryAsync(_db, "SELECT status, error_message FROM quantum_jobs WHERE job_id = $1", jobId));
+        Assert.Equal("queued", row["status"]);
+        Assert.Null(row["error_message"]);
         await host.StopAsync();
     }
 

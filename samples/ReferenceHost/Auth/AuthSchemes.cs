@@ -90,7 +90,7 @@ internal static class AuthSchemes
         {
             return string.Equals(new JsonWebToken(token).Issuer, ext.Issuer, StringComparison.Ordinal) ? External : BuiltIn;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException)
         {
             return BuiltIn; // not a JWT: the built-in scheme refuses it
         }

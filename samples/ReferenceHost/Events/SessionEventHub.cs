@@ -88,8 +88,9 @@ internal sealed partial class SessionEventHub(IAgentEventStream stream, IOptions
         catch (OperationCanceledException) when (feed.Stop.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is QuantumLmException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !feed.Stop.IsCancellationRequested)
         {
+            // Any failure ends the feed: its subscribers' streams end and their clients resume with Last-Event-ID.
             failure = ex;
             LogFeedFailed(logger, ex, feed.SessionId.Value);
         }

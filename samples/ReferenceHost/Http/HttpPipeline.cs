@@ -66,6 +66,16 @@ internal static class HttpPipeline
             doc.Info.Title = "QuantumLM API";
             doc.Info.Description = "The QuantumLM platform: sign-up and login, profiles and follows, roles, arena sessions, quantum jobs, agents. "
                 + "JSON is snake_case; errors are application/problem+json. Authenticate with `Authorization: Bearer <access_token>` from POST /api/auth/login.";
+            doc.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes["Bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An access token from POST /api/auth/login or /api/auth/refresh, or from the configured external issuer.",
+            };
+            doc.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("Bearer", doc)] = [] }];
             return Task.CompletedTask;
         }));
     }

@@ -167,6 +167,31 @@ public readonly record struct CommitId
 
     private static readonly SearchValues<char> s_hexChars = SearchValues.Create("0123456789abcdefABCDEF");
 
+    /// <summary>
+    /// Computes the content hash of a commit as stored in <c>commit_logs</c>: SHA-256 (lowercase hex) over
+    /// <c>"quantumlm-commit-v1\n"</c> followed by session id, author, message and diff, each as
+    /// <c>&lt;length&gt;:&lt;text&gt;\n</c>. No timestamp enters it: the same content in the same session gives the same id.
+    /// </summary>
+    /// <param name="sessionId">The session the commit belongs to.</param>
+    /// <param name="author">The author.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="diff">The unified diff.</param>
+    /// <returns>The commit id.</returns>
+    public static CommitId Compute(SessionId sessionId, string author, string message, string diff)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(diff);
+        var sb = new System.Text.StringBuilder("quantumlm-commit-v1\n");
+        foreach (string part in (string[])[sessionId.ToString(), author, message, diff])
+        {
+            sb.Append(part.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(':').Append(part).Append('\n');
+        }
+
+        return new CommitId(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString()))));
+    }
+
+
     /// <summary>Gets the lowercase hexadecimal hash.</summary>
     public string Value { get; }
 

@@ -21,13 +21,17 @@ public interface IQuantumJobRecorder
     /// <returns>The row's state (the existing one when it was already there).</returns>
     Task<QuantumJobState> CreateAsync(QuantumJobRegistration job, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a queued or running job as running on <paramref name="backend"/>, with its backend job id when there is one.</summary>
+    /// <summary>
+    /// Marks a queued or running job as running on <paramref name="backend"/>, with its backend job id when there is one,
+    /// and links it to <paramref name="taskId"/> when the row has no task yet.
+    /// </summary>
     /// <param name="jobId">The job.</param>
     /// <param name="backend">The backend name.</param>
     /// <param name="backendJobId">The backend's job id, or <see langword="null"/>.</param>
+    /// <param name="taskId">The task running it, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns><see langword="false"/> when the job is missing or already finished.</returns>
-    Task<bool> MarkRunningAsync(JobId jobId, string backend, string? backendJobId, CancellationToken cancellationToken = default);
+    Task<bool> MarkRunningAsync(JobId jobId, string backend, string? backendJobId, TaskId? taskId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a queued or running job as failed.</summary>
     /// <param name="jobId">The job.</param>

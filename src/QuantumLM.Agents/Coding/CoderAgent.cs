@@ -21,6 +21,9 @@ public sealed partial class CoderAgent : IAgent
     /// <summary>The largest total size of the files of a refactoring, in characters.</summary>
     public const int MaxFilesLength = 1_048_576;
 
+    /// <summary>The author recorded on the coder's commits.</summary>
+    public const string CommitAuthor = "coder agent";
+
     private const int EventChunk = 512;
 
     private readonly IChatClient _chat;
@@ -69,7 +72,21 @@ public sealed partial class CoderAgent : IAgent
 
         string message = $"{task.TaskType.Action}: {FirstLine(prompt)}";
         FileDiff diff = UnifiedDiff.Create(path, refactor ? files[path] : null, code);
-        CommitId hash = CommitHash.Compute(message, diff.Text);
+        bool changed = diff.Additions + diff.Deletions > 0;
+
+        // In a session the commit is recorded in commit_logs with the task's completion; its id is the stored content hash.
+        bool recorded = changed && task.SessionId is not null && task.CreatedBy is not null;
+        CommitId hash = recorded ? CommitId.Compute(task.SessionId!.Value, CommitAuthor, message, diff.Text) : CommitHash.Compute(message, diff.Text);
+        if (recorded)
+        {
+            context.Outputs.AddCommit(new CommitOutput { SessionId = task.SessionId!.Value, UserId = task.CreatedBy!.Value, Message = message, Diff = diff.Text, Author = CommitAuthor });
+            context.Outputs.AddEvent(new NewAgentEvent
+            {
+                SessionId = task.SessionId!.Value, AgentType = AgentType, EventType = "commit_recorded", TaskId = task.Id,
+                Message = $"{hash.Value[..12]} {message}",
+                Data = AgentJson.ToElement(new JsonObject { ["commit_hash"] = hash.Value, ["additions"] = diff.Additions, ["deletions"] = diff.Deletions, ["path"] = path }),
+            });
+        }
         var result = new JsonObject
         {
             ["prompt"] = prompt,
@@ -83,10 +100,12 @@ public sealed partial class CoderAgent : IAgent
                 ["commit_hash"] = hash.Value,
                 ["message"] = message,
                 ["diff"] = diff.Text,
-                ["files_changed"] = diff.Additions + diff.Deletions > 0 ? 1 : 0,
+                ["files_changed"] = changed ? 1 : 0,
                 ["additions"] = diff.Additions,
                 ["deletions"] = diff.Deletions,
                 ["files"] = AgentJson.Strings([path]),
+                ["author"] = CommitAuthor,
+                ["recorded"] = recorded,
             },
         };
         return AgentJson.ToElement(result);

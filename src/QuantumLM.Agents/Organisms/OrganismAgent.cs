@@ -200,7 +200,7 @@ public sealed class OrganismAgent : IAgent
                 SessionId = task.SessionId,
                 Generation = h.Generation,
                 PopulationSize = h.PopulationSize,
-                AverageFitness = avg,
+                AverageFitness = Math.Clamp(avg, min, max), // a mean of equal values can round one ulp outside [min, max]
                 MaxFitness = max,
                 MinFitness = min,
                 Survivors = Math.Max(0, h.PopulationSize - h.NewOrganisms),

@@ -105,11 +105,20 @@ public sealed partial class QuantumAgent : IAgent
         }
 
         var jobId = new JobId(givenJobId ?? task.Id.Value);
+
+        // Ownership first: a job of another user is never touched, not even marked failed.
+        QuantumJobState? state = await _jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (state is not null && state.UserId != user)
+        {
+            throw PayloadReader.Invalid("job_id", $"quantum job {jobId} belongs to another user");
+        }
+
+        var job = new JobHandle(jobId, state);
         try
         {
-            return await RunJobAsync(task, context, payload, user, jobId, givenJobId is not null, cancellationToken).ConfigureAwait(false);
+            return await RunJobAsync(task, context, payload, user, job, givenJobId is not null, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && (!AgentWorker.IsTransient(ex) || context.Attempt >= task.MaxAttempts))
+        catch (Exception ex) when (job.State is not null && ex is not OperationCanceledException && (!AgentWorker.IsTransient(ex) || context.Attempt >= task.MaxAttempts))
         {
             // The task will be dead-lettered: the job row says why, so the job endpoint shows it.
             string error = AgentWorker.Describe(ex);
@@ -126,8 +135,9 @@ public sealed partial class QuantumAgent : IAgent
         }
     }
 
-    private async Task<JsonElement> RunJobAsync(AgentTask task, AgentContext context, JsonElement payload, UserId user, JobId jobId, bool callerCreated, CancellationToken cancellationToken)
+    private async Task<JsonElement> RunJobAsync(AgentTask task, AgentContext context, JsonElement payload, UserId user, JobHandle job, bool callerCreated, CancellationToken cancellationToken)
     {
+        JobId jobId = job.Id;
         string source = PayloadReader.RequireString(payload, "circuit", MaxCircuitLength);
         int shots = (int)(PayloadReader.OptionalLong(payload, "shots", 1, MaxShots) ?? DefaultShots);
         string backendName = PayloadReader.OptionalString(payload, "backend", 100) ?? "local";
@@ -150,19 +160,19 @@ public sealed partial class QuantumAgent : IAgent
         ProbabilityDistribution? givenIdeal = ReadIdeal(payload, "ideal", circuit.ClbitCount);
         IQuantumBackend backend = _backends.GetBackend(backendName);
 
-        QuantumJobState state = await _jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false)
-            ?? await _jobs.CreateAsync(new QuantumJobRegistration
-            {
-                JobId = jobId,
-                UserId = user,
-                SessionId = task.SessionId,
-                TaskId = task.Id,
-                Backend = backend.Name,
-                CircuitQasm = source,
-                Shots = shots,
-                Seed = seed,
-                NumQubits = circuit.QubitCount > 0 ? circuit.QubitCount : null,
-            }, cancellationToken).ConfigureAwait(false);
+        job.State ??= await _jobs.CreateAsync(new QuantumJobRegistration
+        {
+            JobId = jobId,
+            UserId = user,
+            SessionId = task.SessionId,
+            TaskId = task.Id,
+            Backend = backend.Name,
+            CircuitQasm = source,
+            Shots = shots,
+            Seed = seed,
+            NumQubits = circuit.QubitCount > 0 ? circuit.QubitCount : null,
+        }, cancellationToken).ConfigureAwait(false);
+        QuantumJobState state = job.State;
         if (state.UserId != user)
         {
             throw PayloadReader.Invalid("job_id", $"quantum job {jobId} belongs to another user");
@@ -175,7 +185,7 @@ public sealed partial class QuantumAgent : IAgent
 
         long started = _time.GetTimestamp();
         (QuantumJobOperation operation, bool reattached) = await StartOrAttachAsync(backend, circuit, shots, seed, state, task, cancellationToken).ConfigureAwait(false);
-        await _jobs.MarkRunningAsync(jobId, backend.Name, operation.Id, cancellationToken).ConfigureAwait(false);
+        await _jobs.MarkRunningAsync(jobId, backend.Name, operation.Id, task.Id, cancellationToken).ConfigureAwait(false);
         await PublishAsync(context, task, reattached ? "quantum_job_reattached" : "quantum_job_submitted", AgentEventLevel.Info,
             $"{(reattached ? "re-attached to" : "submitted")} job {operation.Id} on {backend.Name} ({shots} shots)",
             new JsonObject { ["job_id"] = jobId.ToString(), ["backend"] = backend.Name, ["backend_job_id"] = operation.Id, ["shots"] = shots }, cancellationToken).ConfigureAwait(false);
@@ -368,6 +378,14 @@ public sealed partial class QuantumAgent : IAgent
     }
 
     private static string Format(double? value) => value is double v ? v.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) : "null";
+
+    /// <summary>The job a task works on, and its row once known to exist (and to belong to the task's user).</summary>
+    private sealed class JobHandle(JobId id, QuantumJobState? state)
+    {
+        public JobId Id { get; } = id;
+
+        public QuantumJobState? State { get; set; } = state;
+    }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Quantum job {JobId}: re-attached to backend job {BackendJobId} on {Backend}")]
     private static partial void LogReattached(ILogger logger, Guid jobId, string backendJobId, string backend);

@@ -368,6 +368,7 @@ public sealed class AgentWorker : BackgroundService
     {
         QuantumLmException q => q.IsTransient,
         TimeoutException => true,
+        System.Data.Common.DbException d => d.IsTransient, // a dropped connection or a serialization failure
         _ => false,
     };
 

@@ -33,13 +33,14 @@ internal sealed class PostgresQuantumJobRecorder(IDbSessionFactory sessions, IOp
         }, cancellationToken);
     }
 
-    public Task<bool> MarkRunningAsync(JobId jobId, string backend, string? backendJobId, CancellationToken cancellationToken = default)
+    public Task<bool> MarkRunningAsync(JobId jobId, string backend, string? backendJobId, TaskId? taskId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backend);
         return InTransactionAsync(sessions, _service, false, async (s, ct) => await ExecAsync(s, """
-            UPDATE quantum_jobs SET status = 'running', backend = $2, backend_job_id = coalesce($3, backend_job_id), started_at = coalesce(started_at, clock_timestamp())
+            UPDATE quantum_jobs SET status = 'running', backend = $2, backend_job_id = coalesce($3, backend_job_id), task_id = coalesce(task_id, $4),
+                   started_at = coalesce(started_at, clock_timestamp())
              WHERE job_id = $1 AND status IN ('queued', 'running')
-            """, ct, P(jobId.Value), P(backend), P(backendJobId)).ConfigureAwait(false) == 1, cancellationToken);
+            """, ct, P(jobId.Value), P(backend), P(backendJobId), P(taskId?.Value)).ConfigureAwait(false) == 1, cancellationToken);
     }
 
     public Task<bool> MarkFailedAsync(JobId jobId, string errorMessage, CancellationToken cancellationToken = default)

@@ -79,6 +79,45 @@ public sealed class OrganismTests(ApiHostFixture host) : IClassFixture<ApiHostFi
     }
 
     [Fact]
+    public async Task Mutate_Completes_AndTheChildIsReadableWithItsLineage_ButNotByOthers()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        TestUser r = await host.CreateUserAsync(Role.Researcher);
+        TestUser other = await host.CreateUserAsync();
+        Guid session = await CreateSessionAsync(r);
+        Guid taskId = (await (await r.Client.PostJsonAsync("/api/organisms/mutate", new { session_id = session, organism_genome = Genome, mutation_type = "evolve", seed = 7 }))
+            .JsonAsync(HttpStatusCode.Accepted)).GetProperty("task_id").GetGuid();
+        JsonElement task;
+        do
+        {
+            await Task.Delay(200, cts.Token);
+            task = await (await r.Client.GetAsync($"/api/tasks/{taskId}", cts.Token)).JsonAsync(HttpStatusCode.OK);
+        }
+        while (task.GetProperty("status").GetString() is "pending" or "running");
+
+        Assert.True(task.GetProperty("status").GetString() == "completed", task.ToString());
+        Guid child = Guid.Parse(task.GetProperty("result").GetProperty("organism_id").GetString()!);
+        JsonElement organism = await (await r.Client.GetAsync($"/api/organisms/{child}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(task.GetProperty("result").GetProperty("dna_sha256").GetString(), organism.GetProperty("dna_sha256").GetString());
+        Assert.Equal(task.GetProperty("result").GetProperty("genome").GetString(), organism.GetProperty("dna_code").GetString());
+        JsonElement lineage = await (await r.Client.GetAsync($"/api/organisms/{child}/lineage")).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(lineage.GetProperty("ancestry").EnumerateArray(), e => e.GetProperty("organism_id").GetGuid() == child && e.GetProperty("operator").GetString() == "evolve");
+        await (await other.Client.GetAsync($"/api/organisms/{child}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await other.Client.GetAsync($"/api/organisms/{child}/lineage")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task DispatchOrganismEvolve_NeedsTheRole()
+    {
+        TestUser plain = await host.CreateUserAsync();
+        TestUser researcher = await host.CreateUserAsync(Role.Researcher);
+        var body = new { agent_type = "organism", task_type = "organism:evolve", task_payload = new { population = new[] { Genome, Genome }, config = new { generations = 1 } } };
+        await (await plain.Client.PostJsonAsync("/api/agents/dispatch", body)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(0, await RowsOfAsync(host, plain));
+        await (await researcher.Client.PostJsonAsync("/api/agents/dispatch", body)).JsonAsync(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
     public async Task Organism_NotVisible_Is404()
     {
         TestUser r = await host.CreateUserAsync(Role.Researcher);

@@ -47,6 +47,11 @@ public class HostFixture : IAsyncLifetime
             "--QuantumLM:Auth:SigningKey", SigningKey,
             "--QuantumLM:Worker:PollInterval", "00:00:00.200",
             "--Logging:LogLevel:Default", "Warning",
+
+            // Generous limits so that busy test classes never meet the production defaults; RateLimitedHostFixture
+            // overrides them (later arguments win).
+            "--QuantumLM:Http:RateLimit:PerUserPermitLimit", "1000000",
+            "--QuantumLM:Http:RateLimit:PerIpPermitLimit", "1000000",
             .. ExtraArguments,
         ];
         _app = HostApp.Build(args);
