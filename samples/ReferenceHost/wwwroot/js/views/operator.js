@@ -55,7 +55,7 @@ async function loadOperator() {
 
 function table(el, caption, headers, rows, empty) {
   clear(el).append(h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', {}, h('tr', {}, headers.map((x, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, x)))));
+    h('thead', {}, h('tr', {}, headers.map((x, i) => h('th', { scope: 'col', class: i && (!rows.length || typeof rows[0][i] === 'number') ? 'num' : undefined }, x)))));
   const tbody = h('tbody');
   if (!rows.length) tbody.append(h('tr', {}, h('td', { colspan: headers.length, class: 'muted' }, empty)));
   for (const r of rows) tbody.append(h('tr', {}, r.map((v, i) => h('td', { class: i && typeof v === 'number' ? 'num' : undefined }, typeof v === 'number' ? formatNumber(v) : v))));
