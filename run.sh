@@ -32,4 +32,5 @@ extra=()
 if [ "$has_urls" -eq 0 ]; then extra=(--urls "$url"); fi
 
 echo "QuantumLM reference host: $url  (health: $url/health/ready)"
-exec dotnet samples/ReferenceHost/bin/Release/net10.0/QuantumLM.ReferenceHost.dll "${extra[@]}" "$@"
+# --webroot: the dashboard's static files, served from the source tree when run from here.
+exec dotnet samples/ReferenceHost/bin/Release/net10.0/QuantumLM.ReferenceHost.dll --webroot samples/ReferenceHost/wwwroot "${extra[@]}" "$@"

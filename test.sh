@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 eval "$(eng/postgres.sh)"
+eng/chromium.sh   # Debian's Chromium for the dashboard's browser tests (installed when missing)
 rm -rf artifacts/test-results
 dotnet test QuantumLM.sln -c Release --nologo \
   --logger "trx" --logger "console;verbosity=minimal" "$@"

@@ -16,7 +16,7 @@ internal static class CliExitCodes
 /// Standard output and error of one invocation, with the contract's conventions: JSON on stdout, one-line errors
 /// <c>error: &lt;code&gt;: &lt;message&gt;</c> on stderr, and the exit code chosen from the error's kind.
 /// </summary>
-internal sealed class CliIO(TextWriter stdout, TextWriter stderr)
+internal sealed class CliIO(TextWriter stdout, TextWriter stderr, bool errorIsTerminal = false)
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
@@ -34,6 +34,12 @@ internal sealed class CliIO(TextWriter stdout, TextWriter stderr)
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Error { get; } = stderr;
+
+    /// <summary>Gets a value indicating whether standard error is an interactive terminal (progress is then shown by default).</summary>
+    public bool ErrorIsTerminal { get; } = errorIsTerminal;
+
+    /// <summary>Gets the recursive <c>--progress</c> option of this invocation's command tree.</summary>
+    public System.CommandLine.Option<bool> ProgressOption { get; } = CliProgress.CreateOption();
 
     /// <summary>Runs a command body and turns its failures into the contract's message and exit code.</summary>
     public async Task<int> GuardAsync(Func<Task> body)

@@ -59,12 +59,17 @@ internal static class HostApp
 
             app.Services.GetRequiredService<PasswordHashing>().Warm();
 
+            // The dashboard: static files from wwwroot (index.html at /), served before the API pipeline.
+            app.UseDefaultFiles();
+            app.UseStaticFiles();
             app.UseQuantumLmHttp();
             app.MapQuantumLmOpenApi();
             app.MapQuantumLmApi();
         }
-
-        app.MapGet("/", static () => Results.Text("QuantumLM reference host. Health: /health/live, /health/ready\n"));
+        else
+        {
+            app.MapGet("/", static () => Results.Text("QuantumLM reference host. Health: /health/live, /health/ready\n"));
+        }
         return app;
     }
 

@@ -67,6 +67,7 @@ public static class QuantumLmPostgresServiceCollectionExtensions
         services.TryAddSingleton<ICommitStore>(sp => sp.GetRequiredService<PostgresArenaStores>());
         services.TryAddSingleton<IOrganismStore, PostgresOrganismStore>();
         services.TryAddSingleton<ICodebaseMemoryStore, PostgresCodebaseMemoryStore>();
+        services.TryAddSingleton<IOperatorStatsStore, PostgresOperatorStatsStore>();
         return new Builder(services);
     }
 

@@ -27,7 +27,11 @@ internal static class BackendsCommand
     public static Command Create(CliIO io)
     {
         var backend = new Option<string?>("--backend") { Description = "Show one backend in detail (local or an IBM backend name such as ibm_fez)." };
-        var command = new Command("backends", "List the backends (local simulator, plus IBM Quantum backends when QuantumLM__Ibm__ApiKey and __ServiceCrn are set) with their status.");
+        var command = new Command("backends", "List the backends (local simulator, plus IBM Quantum backends when QuantumLM__Ibm__ApiKey and __ServiceCrn are set) with their status.\n\n" +
+            "Examples:\n" +
+            "  quantumlm backends\n" +
+            "  quantumlm backends --backend local\n" +
+            "  QuantumLM__Ibm__ApiKey=... QuantumLM__Ibm__ServiceCrn=crn:... quantumlm backends --backend ibm_fez");
         command.Options.Add(backend);
         command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(io, parse.GetValue(backend), cancellationToken)));
         return command;

@@ -47,7 +47,12 @@ internal static class MetricsCommand
             DefaultValueFactory = _ => 0,
         };
 
-        var command = new Command("metrics", "Compute the ΛΦ tensor metrics (phi, lambda, gamma, exact W2 under the Hamming metric) of measured counts.")
+        var command = new Command("metrics", "Compute the ΛΦ tensor metrics (phi, lambda, gamma, exact W2 under the Hamming metric) of measured counts.\n\n" +
+            "Examples:\n" +
+            "  quantumlm metrics --counts counts.json\n" +
+            "  quantumlm metrics --counts counts.json --ideal ideal.json\n" +
+            "  quantumlm metrics --counts counts.json --ideal reference.json --ideal-kind counts --width 3 --bootstrap 2000 --seed 1\n" +
+            "counts.json: {\"000\": 498, \"111\": 502}   ideal.json: {\"000\": 0.5, \"111\": 0.5}")
         {
             counts, ideal, idealKind, width, bootstrap, seed,
         };

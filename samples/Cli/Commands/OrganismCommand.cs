@@ -27,12 +27,16 @@ internal static class OrganismCommand
 
     public static Command Create(CliIO io)
     {
-        var command = new Command("organism", "Run a DNALang organism operator: parse, heal, evolve, crossover or enhance. Output: {genome, dna_sha256, report}.");
-        command.Subcommands.Add(Operator(io, "parse", "Parse a genome and print its canonical form (exit 2 with line:column when invalid)."));
-        command.Subcommands.Add(Operator(io, "heal", "Repair a broken genome (braces, missing sections, duplicate or out-of-range traits) and list the repairs applied."));
-        command.Subcommands.Add(Operator(io, "evolve", "Mutate numeric traits of every gene with a seeded generator (--rate, --sigma, --mode, --seed)."));
-        command.Subcommands.Add(Operator(io, "crossover", "Recombine the genome with --partner gene by gene (--mode uniform|onepoint, --point, --seed)."));
-        command.Subcommands.Add(Operator(io, "enhance", "quantum_enhance: run GHZ_n on --backend, set the rate from Φ and evolve (--qubits, --shots, --seed, --fallback)."));
+        var command = new Command("organism", "Run a DNALang organism operator: parse, heal, evolve, crossover or enhance. Output: {genome, dna_sha256, report}.\n\n" +
+            "Examples:\n" +
+            "  quantumlm organism parse genome.dna\n" +
+            "  quantumlm organism evolve genome.dna --rate 0.2 --seed 42\n" +
+            "  quantumlm organism enhance genome.dna --backend local --qubits 3 --shots 1024 --seed 5 --progress");
+        command.Subcommands.Add(Operator(io, "parse", "Parse a genome and print its canonical form (exit 2 with line:column when invalid).\n\nExample:\n  quantumlm organism parse genome.dna"));
+        command.Subcommands.Add(Operator(io, "heal", "Repair a broken genome (braces, missing sections, duplicate or out-of-range traits) and list the repairs applied.\n\nExample:\n  quantumlm organism heal broken.dna"));
+        command.Subcommands.Add(Operator(io, "evolve", "Mutate numeric traits of every gene with a seeded generator (--rate, --sigma, --mode, --seed).\n\nExample:\n  quantumlm organism evolve genome.dna --rate 0.2 --sigma 0.1 --mode gaussian --seed 42"));
+        command.Subcommands.Add(Operator(io, "crossover", "Recombine the genome with --partner gene by gene (--mode uniform|onepoint, --point, --seed).\n\nExample:\n  quantumlm organism crossover a.dna --partner b.dna --mode onepoint --point 0.4 --seed 3"));
+        command.Subcommands.Add(Operator(io, "enhance", "quantum_enhance: run GHZ_n on --backend, set the rate from Φ and evolve (--qubits, --shots, --seed, --fallback).\n\nExample:\n  quantumlm organism enhance genome.dna --backend local --qubits 4 --shots 2048 --seed 5 --fallback"));
         return command;
     }
 
@@ -77,6 +81,7 @@ internal static class OrganismCommand
         command.SetAction((parse, cancellationToken) => io.GuardAsync(async () =>
         {
             var path = parse.GetValue(genome)!;
+            await using CliProgress progress = CliProgress.Start(io, parse, $"organism {name} {path.Name}");
             ulong s = parse.GetValue(seed);
             byte[] bytes = await ReadBytesAsync(path.FullName, cancellationToken);
             JsonObject report;
@@ -107,6 +112,7 @@ internal static class OrganismCommand
                     };
                     ValidateOptions(options.Rate is >= 0 and <= 1, "--rate must be in [0, 1]");
                     ValidateOptions(options.Sigma >= 0 && double.IsFinite(options.Sigma), "--sigma must be finite and non-negative");
+                    progress.Stage($"mutating with rate {options.Rate} and sigma {options.Sigma}");
                     var evolved = OrganismOperators.Evolve(DnaText.ParseUtf8(bytes), s, options);
                     child = evolved.Child;
                     report = EvolveJson(evolved.Report);
@@ -136,6 +142,7 @@ internal static class OrganismCommand
                     };
                     ValidateOptions(enhanceOptions.Qubits is >= 2 and <= 24, "--qubits must be from 2 to 24");
                     ValidateOptions(enhanceOptions.Shots is >= 1 and <= 1_000_000, "--shots must be from 1 to 1000000");
+                    progress.Stage($"running GHZ_{enhanceOptions.Qubits} ({enhanceOptions.Shots} shots) on {parse.GetValue(backend)}, then evolving");
                     var (b, metrics) = (EnhanceServicesOverride.Value ?? ResolveDefault)(parse.GetValue(backend)!);
                     var enhanced = await OrganismOperators.QuantumEnhanceAsync(organism, b, metrics, s, enhanceOptions, cancellationToken: cancellationToken);
                     child = enhanced.Child;

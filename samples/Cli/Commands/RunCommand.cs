@@ -27,10 +27,17 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Sampling seed; the same seed gives the same counts. Chosen at random and printed when omitted." };
         var backend = new Option<string>("--backend") { Description = "Backend name: 'local' (the statevector simulator), or an IBM backend such as ibm_fez when QuantumLM__Ibm__ApiKey and __ServiceCrn are set.", DefaultValueFactory = _ => LocalSimulatorBackend.BackendName };
         var metrics = new Option<bool>("--metrics") { Description = "Add the ΛΦ tensor metrics of the counts against the circuit's noiseless (statevector) distribution." };
-        var noiseFrom = new Option<string?>("--noise-from") { Description = "Imitate an IBM backend on the local simulator: transpile for it and simulate with its calibration's noise (needs QuantumLM__Ibm__* to read the calibration). Example: --noise-from ibm_fez" };
-        var command = new Command("run", "Run an OpenQASM circuit and print its counts as JSON.\nExample: quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics\nExample: quantumlm run ghz.qasm --noise-from ibm_fez --metrics") { file, shots, seed, backend, metrics, noiseFrom };
+        var noiseFrom = new Option<string?>("--noise-from") { Description = "Imitate an IBM backend on the local simulator: transpile for it and simulate with its calibration's noise (needs QuantumLM__Ibm__* to read the calibration)." };
+        var command = new Command("run", "Run an OpenQASM 2/3 circuit (on the local simulator by default) and print its counts as JSON.\n\n" +
+            "Examples:\n" +
+            "  quantumlm run ghz.qasm\n" +
+            "  quantumlm run ghz.qasm --shots 4096 --seed 7 --metrics\n" +
+            "  quantumlm run big.qasm --shots 100000 --progress\n" +
+            "  quantumlm run ghz.qasm --backend ibm_fez          (IBM Quantum Runtime configured; transpiled to the backend's ISA)\n" +
+            "  quantumlm run ghz.qasm --noise-from ibm_fez --metrics   (local simulation with ibm_fez's calibrated noise)") { file, shots, seed, backend, metrics, noiseFrom };
         command.SetAction((parse, cancellationToken) => io.GuardAsync(() => RunAsync(
             io,
+            parse,
             parse.GetValue(file)!,
             parse.GetValue(shots),
             parse.GetValue(seed),
@@ -41,7 +48,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static async Task RunAsync(CliIO io, string path, int shots, ulong? seed, string backendName, bool withMetrics, string? noiseFrom, CancellationToken cancellationToken)
+    private static async Task RunAsync(CliIO io, ParseResult parse, string path, int shots, ulong? seed, string backendName, bool withMetrics, string? noiseFrom, CancellationToken cancellationToken)
     {
         if (shots < 1 || shots > MaxShots)
         {
@@ -62,8 +69,10 @@ internal static class RunCommand
                 $"backend '{backendName}' is not available: only '{LocalSimulatorBackend.BackendName}' runs without IBM Quantum Runtime (set QuantumLM__Ibm__ApiKey and QuantumLM__Ibm__ServiceCrn)");
         }
 
+        await using CliProgress progress = CliProgress.Start(io, parse, $"run {Path.GetFileName(path)}");
         string source = await CliIO.ReadFileAsync(path, MaxFileBytes, cancellationToken);
         QuantumCircuit circuit = QasmCircuitFactory.Create(source, Path.GetFileNameWithoutExtension(path));
+        progress.Stage($"running {circuit.QubitCount} qubits, {shots} shots on {backendName}");
         ulong? usedSeed = local ? seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) : null;
         await using Microsoft.Extensions.DependencyInjection.ServiceProvider? provider = local ? null : BackendsCommand.BuildIbm(ibm);
         IQuantumBackend backend = local
@@ -99,6 +108,7 @@ internal static class RunCommand
         };
         if (withMetrics)
         {
+            progress.Stage("computing metrics against the noiseless distribution");
             // The ideal is the exact output distribution of the same circuit, without noise or sampling.
             ProbabilityDistribution ideal = new StatevectorSimulator().GetIdealDistribution(OpenQasmParser.Parse(source), cancellationToken);
             TensorMetrics m = new TensorMetricsCalculator().Compute(result.Counts, ideal, new TensorMetricsOptions { IdealSource = IdealSources.Statevector }, cancellationToken);

@@ -9,6 +9,7 @@ internal static class ApiEndpoints
         api.MapAuthEndpoints();
         api.MapUserEndpoints();
         api.MapRbacEndpoints();
+        api.MapOperatorEndpoints();
         api.MapArenaEndpoints();
         api.MapQuantumJobEndpoints();
         api.MapAgentEndpoints();
