@@ -72,7 +72,7 @@ internal static class RunCommand
         await using CliProgress progress = CliProgress.Start(io, parse, $"run {Path.GetFileName(path)}");
         string source = await CliIO.ReadFileAsync(path, MaxFileBytes, cancellationToken);
         QuantumCircuit circuit = QasmCircuitFactory.Create(source, Path.GetFileNameWithoutExtension(path));
-        progress.Stage($"running {circuit.QubitCount} qubits, {shots} shots on {backendName}");
+        progress.Stage(local ? $"simulating {circuit.QubitCount} qubits, {shots} shots on {backendName}" : $"submitting {circuit.QubitCount} qubits, {shots} shots to {backendName}");
         ulong? usedSeed = local ? seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) : null;
         await using Microsoft.Extensions.DependencyInjection.ServiceProvider? provider = local ? null : BackendsCommand.BuildIbm(ibm);
         IQuantumBackend backend = local
