@@ -114,6 +114,9 @@ ALTER ROLE quantumlm_app PASSWORD '$PASSWORD';
 -- NOINHERIT: without a per-transaction role the login role holds no table privileges (fail closed).
 ALTER ROLE quantumlm_app NOINHERIT;
 GRANT quantumlm_anon, quantumlm_authenticated, quantumlm_service TO quantumlm_app;
+-- The owner may end the app's sessions, so DROP DATABASE ... WITH (FORCE) of a throwaway test database always works
+-- (a LISTEN connection of a stopped host can outlive it for a moment).
+GRANT pg_signal_backend TO quantumlm_owner;
 SQL
 for db in quantumlm quantumlm_test; do
   if [ -z "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
