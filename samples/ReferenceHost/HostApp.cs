@@ -7,6 +7,7 @@ using QuantumLM.Agents;
 using QuantumLM.Organisms;
 using QuantumLM.Persistence.Postgres;
 using QuantumLM.Quantum;
+using QuantumLM.ReferenceHost.Ai;
 using QuantumLM.ReferenceHost.Auth;
 using QuantumLM.ReferenceHost.Endpoints;
 using QuantumLM.ReferenceHost.Http;
@@ -102,6 +103,7 @@ internal static class HostApp
 
     private static void AddAgents(WebApplicationBuilder builder, HostRole role)
     {
+        builder.AddQuantumLmAi(); // before the agents and the API: they only add their offline defaults when nothing is registered
         IQuantumLmAgentsBuilder agents = builder.Services.AddQuantumLmAgents().AddPlatformAgents();
         if (role.RunsWorker())
         {
