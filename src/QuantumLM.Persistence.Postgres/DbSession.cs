@@ -91,6 +91,9 @@ internal sealed class DbSessionFactory(PostgresDataSources sources) : IDbSession
 {
     internal const string SetIdentitySql = "SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true)";
 
+    /// <summary>Gets the data source a read (or a write) goes to, for single-round-trip statements.</summary>
+    internal NpgsqlDataSource DataSource(bool readOnly) => readOnly && sources.ReadOnly is not null ? sources.ReadOnly : sources.Primary;
+
     public async Task<DbSession> OpenAsync(DbIdentity identity, bool useReadOnly = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);

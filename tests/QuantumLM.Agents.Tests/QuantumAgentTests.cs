@@ -309,6 +309,24 @@ public sealed class QuantumAgentTests : IClassFixture<PostgresDatabase>
     }
 
     [Fact]
+    public async Task WorkerDiesAfterTheBackendAcceptedTheJob_TheRetryAdoptsItByTag_NotResubmitting()
+    {
+        var remote = new FakeRemoteService();
+        Action<IServiceCollection> services = s => s.AddSingleton<IQuantumBackend>(new FakeRemoteBackend(remote, dieAfterFirstSubmit: true));
+        (UserId user, SessionId session) = await CreateUserAndSessionAsync(_db);
+        using IHost host = await StartAsync(_db, services);
+        remote.Finish();
+        TaskId id = await host.Services.GetRequiredService<AgentDispatcher>().DispatchAsync(Task(TaskType.QuantumExecute, ExecutePayload(Ghz3, 100, backend: "fake_remote"), user, session));
+        AgentTask done = await WaitForCompletedAsync(host, id);
+        Assert.Equal(AgentTaskStatus.Completed, done.Status);
+        Assert.Equal(2, done.Attempts);
+        Assert.Equal(1, remote.Submissions);
+        Assert.True(done.Result!.Value.GetProperty("reattached").GetBoolean());
+        Assert.Contains(remote.Tags, static t => t.StartsWith("quantumlm-job:", StringComparison.Ordinal));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task TwoWorkers_ShareOneQueue_EveryJobCompletedOnce()
     {
         using IHost a = await StartAsync(_db, worker: o => o.WorkerId = "a");

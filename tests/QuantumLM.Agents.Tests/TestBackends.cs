@@ -41,12 +41,18 @@ internal sealed class FakeRemoteService
 
     public void Finish() => _finished.TrySetResult();
 
-    public QuantumJobOperation Submit()
+    /// <summary>Gets the tags of the last submission.</summary>
+    public IReadOnlyList<string> Tags { get; private set; } = [];
+
+    public QuantumJobOperation Submit(IReadOnlyList<string>? tags = null)
     {
         Interlocked.Increment(ref _submissions);
+        Tags = tags ?? [];
         Submitted.TrySetResult();
         return new Operation(this);
     }
+
+    public QuantumJobOperation? FindByTag(string tag) => _submissions > 0 && Tags.Contains(tag) ? new Operation(this) : null;
 
     public QuantumJobOperation Attach(string id) =>
         id == JobId && _submissions > 0 ? new Operation(this) : throw new QuantumLmException(QuantumLmErrorCodes.NotFound, $"no job {id}");
@@ -73,13 +79,26 @@ internal sealed class FakeRemoteService
 }
 
 /// <summary>The backend <c>fake_remote</c> of a <see cref="FakeRemoteService"/>.</summary>
-internal sealed class FakeRemoteBackend(FakeRemoteService service) : IQuantumBackend
+/// <param name="service">The shared service.</param>
+/// <param name="dieAfterFirstSubmit">When set, the first submission is accepted by the service and then the call fails
+/// transiently, as if the worker died before recording the job id.</param>
+internal sealed class FakeRemoteBackend(FakeRemoteService service, bool dieAfterFirstSubmit = false) : IQuantumBackend, IQuantumJobLookup
 {
+    private int _calls;
+
+    public Task<QuantumJobOperation?> FindByTagAsync(string tag, CancellationToken cancellationToken = default) => Task.FromResult(service.FindByTag(tag));
+
     public string Name => "fake_remote";
 
     public Task<BackendStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(new BackendStatus(Name, true, "online", 0, 3));
 
-    public Task<QuantumJobOperation> SubmitAsync(QuantumCircuit circuit, QuantumJobOptions options, CancellationToken cancellationToken = default) => Task.FromResult(service.Submit());
+    public Task<QuantumJobOperation> SubmitAsync(QuantumCircuit circuit, QuantumJobOptions options, CancellationToken cancellationToken = default)
+    {
+        QuantumJobOperation op = service.Submit(options.Tags);
+        return dieAfterFirstSubmit && Interlocked.Increment(ref _calls) == 1
+            ? throw new QuantumLmException(QuantumLmErrorCodes.ServiceError, "connection lost after the job was accepted", isTransient: true)
+            : Task.FromResult(op);
+    }
 
     public Task<QuantumJobOperation> AttachAsync(string backendJobId, CancellationToken cancellationToken = default) => Task.FromResult(service.Attach(backendJobId));
 }

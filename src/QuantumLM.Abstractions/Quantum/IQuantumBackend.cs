@@ -124,3 +124,17 @@ public interface IQuantumBackendProvider
     /// <exception cref="QuantumLmException">No such backend (<see cref="QuantumLmErrorCodes.BackendNotFound"/>).</exception>
     IQuantumBackend GetBackend(string name);
 }
+
+/// <summary>
+/// A backend that can find a job it accepted by one of the tags it was submitted with
+/// (<see cref="QuantumJobOptions.Tags"/>), so a worker that restarted after the backend accepted a job, but before it
+/// recorded the job's id, adopts the running job instead of submitting it a second time.
+/// </summary>
+public interface IQuantumJobLookup
+{
+    /// <summary>Finds the most recent job carrying <paramref name="tag"/>.</summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The job, or <see langword="null"/> when the backend has none with that tag.</returns>
+    Task<QuantumJobOperation?> FindByTagAsync(string tag, CancellationToken cancellationToken = default);
+}

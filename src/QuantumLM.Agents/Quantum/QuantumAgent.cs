@@ -265,11 +265,20 @@ public sealed partial class QuantumAgent : IAgent
             }
         }
 
+        string jobTag = $"quantumlm-job:{state.JobId}";
+        if (task.Attempts > 1 && backend is IQuantumJobLookup lookup
+            && await lookup.FindByTagAsync(jobTag, cancellationToken).ConfigureAwait(false) is { } adopted)
+        {
+            // An earlier attempt's worker died after the backend accepted the job but before it recorded the id.
+            LogReattached(_logger, state.JobId.Value, adopted.Id, backend.Name);
+            return (adopted, true);
+        }
+
         var options = new QuantumJobOptions
         {
             Shots = shots,
             Seed = seed is long s ? unchecked((ulong)s) : null,
-            Tags = [$"quantumlm-task:{task.Id}", $"quantumlm-job:{state.JobId}"],
+            Tags = [$"quantumlm-task:{task.Id}", jobTag],
         };
         return (await backend.SubmitAsync(circuit, options, cancellationToken).ConfigureAwait(false), false);
     }

@@ -172,16 +172,29 @@ internal sealed class PostgresArenaStores(IDbSessionFactory sessions) : IArenaSe
     public Task<QuantumJobRecord> CreateAsync(DbIdentity identity, NewQuantumJob job, CancellationToken cancellationToken = default) =>
         InTransactionAsync(sessions, identity, false, (s, ct) => InsertJobAsync(s, job, ct), cancellationToken);
 
-    public Task<QuantumJobRecord?> GetAsync(DbIdentity identity, JobId jobId, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(sessions, identity, true, async (s, ct) => (await QueryAsync(s,
-            $"SELECT {JobColumns} FROM quantum_jobs WHERE job_id = $1", MapJob, ct, P(jobId.Value)).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
+    public async Task<QuantumJobRecord?> GetAsync(DbIdentity identity, JobId jobId, CancellationToken cancellationToken = default) =>
+        await ReadAsync(identity, $"SELECT {JobColumns} FROM quantum_jobs WHERE job_id = $1", MapJob, cancellationToken, P(jobId.Value)).ConfigureAwait(false) is { Count: > 0 } rows ? rows[0] : null;
 
     public Task<IReadOnlyList<QuantumJobRecord>> ListAsync(DbIdentity identity, int limit, CancellationToken cancellationToken = default)
     {
         Limit(limit);
         string where = identity.Kind == DbIdentityKind.User ? "WHERE user_id = current_user_id()" : string.Empty;
-        return InTransactionAsync(sessions, identity, true, async (s, ct) => (IReadOnlyList<QuantumJobRecord>)await QueryAsync(s,
-            $"SELECT {JobColumns} FROM quantum_jobs {where} ORDER BY submitted_at DESC, job_id LIMIT $1", MapJob, ct, P(limit)).ConfigureAwait(false), cancellationToken);
+        return ReadAsync(identity, $"SELECT {JobColumns} FROM quantum_jobs {where} ORDER BY submitted_at DESC, job_id LIMIT $1", MapJob, cancellationToken, P(limit));
+    }
+
+    /// <summary>
+    /// A hot read in one round trip (BEGIN, identity, query, COMMIT in one batch) under RLS, on the read-only data
+    /// source when one is configured; falls back to a session for other <see cref="IDbSessionFactory"/> implementations.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> ReadAsync<T>(DbIdentity identity, string sql, Func<Npgsql.NpgsqlDataReader, T> map, CancellationToken cancellationToken, params Npgsql.NpgsqlParameter[] ps)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (sessions is DbSessionFactory factory)
+        {
+            return await OneRoundTrip.QueryAsync(factory.DataSource(readOnly: true), identity, sql, map, cancellationToken, ps).ConfigureAwait(false);
+        }
+
+        return await InTransactionAsync(sessions, identity, true, async (s, ct) => (IReadOnlyList<T>)await QueryAsync(s, sql, map, ct, ps).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public Task<QuantumJobRecord?> FinishAsync(DbIdentity identity, JobId jobId, string status, JsonElement? counts, JsonElement? metrics, string? errorMessage, CancellationToken cancellationToken = default)

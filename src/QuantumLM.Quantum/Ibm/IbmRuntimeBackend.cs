@@ -13,7 +13,7 @@ namespace QuantumLM.Quantum.Ibm;
 /// as SamplerV2 jobs in OpenQASM 3 with physical qubits. Measurements keep the caller's classical bits, so counts need
 /// no remapping.
 /// </summary>
-public sealed class IbmRuntimeBackend : IQuantumBackend
+public sealed class IbmRuntimeBackend : IQuantumBackend, IQuantumJobLookup
 {
     private readonly IbmRuntimeClient _client;
 
@@ -86,6 +86,14 @@ public sealed class IbmRuntimeBackend : IQuantumBackend
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backendJobId);
         return await _client.GetJobOperationAsync(backendJobId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<QuantumJobOperation?> FindByTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tag);
+        IbmJobPage page = await _client.GetJobsAsync(new IbmJobQuery { Tags = [tag], Backend = Name, Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        return page.Jobs.Count == 0 ? null : await _client.GetJobOperationAsync(page.Jobs[0].Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Returns the circuit's source when it is already ISA for this backend, else the transpiled OpenQASM 3.</summary>

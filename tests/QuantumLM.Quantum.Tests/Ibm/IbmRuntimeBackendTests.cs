@@ -29,6 +29,20 @@ public sealed class IbmRuntimeBackendTests
     }
 
     [Fact]
+    public async Task FindByTag_AdoptsTheJobSubmittedWithThatTag_OnThatBackendOnly()
+    {
+        await using var h = await IbmHarness.StartAsync();
+        var fez = h.Client.GetBackend("ibm_fez");
+        var op = await fez.SubmitAsync(Bell(), new QuantumJobOptions { Shots = 4, Tags = ["quantumlm-job:abc"] });
+        QuantumJobOperation? found = await fez.FindByTagAsync("quantumlm-job:abc");
+        Assert.NotNull(found);
+        Assert.Equal(op.Id, found.Id);
+        Assert.Null(await fez.FindByTagAsync("quantumlm-job:other"));
+        Assert.Null(await h.Client.GetBackend("ibm_torino").FindByTagAsync("quantumlm-job:abc"));
+        Assert.Single(h.Server.RequestsTo("POST", "/api/v1/jobs"));
+    }
+
+    [Fact]
     public async Task Submit_IsaCircuit_IsSentUnchanged()
     {
         await using var h = await IbmHarness.StartAsync();
