@@ -28,6 +28,10 @@ internal sealed class ApiOptions
     /// <summary>Gets or sets the dimension of the offline embedding generator.</summary>
     [Range(8, 4096)]
     public int EmbeddingDimensions { get; set; } = 256;
+
+    /// <summary>Gets or sets how long a user's job list is kept while all its jobs are final (0 turns the cache off).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan JobListCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Validates <see cref="ApiOptions"/> at start-up.</summary>

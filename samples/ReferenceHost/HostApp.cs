@@ -117,6 +117,7 @@ internal static class HostApp
         builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         builder.Services.AddSingleton<Events.SessionEventHub>();
         builder.Services.AddSingleton<Endpoints.QuantumBackendCatalog>();
+        builder.Services.AddSingleton<Endpoints.JobListCache>();
         builder.Services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memory.HashedEmbeddingGenerator>();
     }
 

@@ -82,10 +82,16 @@ internal static class ArenaEndpoints
             : ApiProblems.NotFound("the session");
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, IArenaSessionStore sessions, CancellationToken ct) =>
-        await sessions.DeleteAsync(user.GetDbIdentity(), new SessionId(id), ct)
-            ? TypedResults.NoContent()
-            : ApiProblems.NotFound("the session");
+    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, IArenaSessionStore sessions, JobListCache lists, CancellationToken ct)
+    {
+        if (!await sessions.DeleteAsync(user.GetDbIdentity(), new SessionId(id), ct))
+        {
+            return ApiProblems.NotFound("the session");
+        }
+
+        await lists.InvalidateAsync(user.GetUserId(), ct); // the session's jobs went with it
+        return TypedResults.NoContent();
+    }
 
     private static async Task<IResult> EventsAsync(HttpRequest request, ClaimsPrincipal user, IArenaSessionStore sessions, IAgentEventStream events, CancellationToken ct)
     {

@@ -29,7 +29,7 @@ internal static class QuantumJobEndpoints
     }
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, ClaimsPrincipal user, IArenaSessionStore sessions, ITransactionalTaskQueue queue,
-        QuantumBackendCatalog backends, IOptions<ApiOptions> options, CancellationToken ct)
+        QuantumBackendCatalog backends, JobListCache lists, IOptions<ApiOptions> options, CancellationToken ct)
     {
         (JsonBody? body, IResult? problem) = await JsonBody.ReadAsync(request, Math.Max(options.Value.MaxBodyBytes, 2 * MaxCircuitChars), ct);
         if (body is null)
@@ -148,6 +148,7 @@ internal static class QuantumJobEndpoints
             return ApiProblems.Forbidden("submitting quantum jobs needs the experiments:create permission (researcher or admin)");
         }
 
+        await lists.InvalidateAsync(user.GetUserId(), ct);
         return TypedResults.Accepted($"/api/quantum/jobs/{jobId.Value}", new { job_id = jobId.Value, task_id = taskId.Value, status = "queued" });
     }
 
@@ -195,15 +196,14 @@ internal static class QuantumJobEndpoints
         return normalized;
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, ClaimsPrincipal user, IQuantumJobStore jobs, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpRequest request, ClaimsPrincipal user, JobListCache lists, CancellationToken ct)
     {
         if (!ApiProblems.TryQueryInt(request, "limit", 1, 1000, 50, out long limit, out IResult? problem))
         {
             return problem!;
         }
 
-        IReadOnlyList<QuantumJobRecord> list = await jobs.ListAsync(user.GetDbIdentity(), (int)limit, ct);
-        return TypedResults.Ok(new { jobs = list.Select(ApiJson.Job).ToArray() });
+        return TypedResults.Bytes(await lists.GetAsync(user.GetDbIdentity(), user.GetUserId(), (int)limit, ct), "application/json");
     }
 
     private static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, IQuantumJobStore jobs, CancellationToken ct) =>
@@ -211,7 +211,7 @@ internal static class QuantumJobEndpoints
             ? TypedResults.Ok(ApiJson.Job(job))
             : ApiProblems.NotFound("the job");
 
-    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, IQuantumJobStore jobs, ITransactionalTaskQueue queue, IOptions<QuantumLmPostgresOptions> pg, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(Guid id, ClaimsPrincipal user, IQuantumJobStore jobs, ITransactionalTaskQueue queue, JobListCache lists, IOptions<QuantumLmPostgresOptions> pg, CancellationToken ct)
     {
         DbIdentity identity = user.GetDbIdentity();
         QuantumJobRecord? job = await jobs.GetAsync(identity, new JobId(id), ct);
@@ -236,6 +236,7 @@ internal static class QuantumJobEndpoints
         // The job row is written by services (the user's RLS context may not update it): record the cancellation as the host.
         DbIdentity host = DbIdentity.ForService(pg.Value.ServiceName + ":api");
         QuantumJobRecord? cancelled = await jobs.FinishAsync(host, job.JobId, "cancelled", null, null, "cancelled by user:" + user.GetUserId().Value.ToString("D", CultureInfo.InvariantCulture), ct);
+        await lists.InvalidateAsync(user.GetUserId(), ct);
         return TypedResults.Ok(ApiJson.Job(cancelled ?? job with { Status = "cancelled" }));
     }
 
