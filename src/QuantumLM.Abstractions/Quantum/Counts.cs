@@ -12,14 +12,13 @@ namespace QuantumLM.Abstractions.Quantum;
 public sealed class Counts : IReadOnlyDictionary<string, long>
 {
     private readonly KeyValuePair<string, long>[] _entries;
-    private readonly Dictionary<string, long> _lookup;
+    private Dictionary<string, long>? _lookup;
 
     private Counts(int width, KeyValuePair<string, long>[] entries, long shots)
     {
         Width = width;
         _entries = entries;
         Shots = shots;
-        _lookup = new Dictionary<string, long>(entries, StringComparer.Ordinal);
     }
 
     /// <summary>Gets the number of classical bits of every key.</summary>
@@ -45,7 +44,7 @@ public sealed class Counts : IReadOnlyDictionary<string, long>
 
     /// <summary>Gets the count of a canonical key; keys that were never observed count 0.</summary>
     /// <param name="key">A canonical key of <see cref="Width"/> bits.</param>
-    public long this[string key] => _lookup.TryGetValue(key, out long v) ? v : 0;
+    public long this[string key] => Lookup.TryGetValue(key, out long v) ? v : 0;
 
     /// <summary>Creates empty counts of the given width.</summary>
     /// <param name="width">The width in bits, from 1 to <see cref="BitKey.MaxWidth"/>.</param>
@@ -81,6 +80,55 @@ public sealed class Counts : IReadOnlyDictionary<string, long>
         return Build(counts.Select(static kv => (kv.Key, kv.Value, 0L)), width, exactIntegers: false);
     }
 
+    /// <summary>
+    /// Creates counts from canonical keys that are already distinct and in ascending order (as decoders and histogram
+    /// kernels produce them): no merging, no sorting, and the key look-up map is built only when first needed.
+    /// </summary>
+    /// <param name="width">The width in bits.</param>
+    /// <param name="sorted">Canonical keys of exactly <paramref name="width"/> binary characters, strictly ascending, with non-negative counts (zeros are dropped).</param>
+    /// <returns>The counts.</returns>
+    /// <exception cref="CountsValidationException">A key is not canonical for <paramref name="width"/> or a count is negative.</exception>
+    /// <exception cref="ArgumentException">The keys are not strictly ascending.</exception>
+    public static Counts FromSortedCanonical(int width, IReadOnlyList<KeyValuePair<string, long>> sorted)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        ValidateWidth(width);
+        var entries = new List<KeyValuePair<string, long>>(sorted.Count);
+        long shots = 0;
+        string? previous = null;
+        foreach (var (key, value) in sorted)
+        {
+            if (key is null || key.Length != width || key.AsSpan().ContainsAnyExcept('0', '1'))
+            {
+                throw new CountsValidationException(QuantumLmErrorCodes.InvalidKey, $"key \"{BitKey.Shorten(key ?? string.Empty)}\" is not a canonical {width}-bit key", key is null ? null : BitKey.Shorten(key));
+            }
+
+            if (previous is not null && string.CompareOrdinal(previous, key) >= 0)
+            {
+                throw new ArgumentException($"keys must be distinct and in ascending order: \"{BitKey.Shorten(key)}\" follows \"{BitKey.Shorten(previous)}\"", nameof(sorted));
+            }
+
+            if (value < 0)
+            {
+                throw new CountsValidationException(QuantumLmErrorCodes.NegativeCount, $"count {value} for key \"{BitKey.Shorten(key)}\" is negative", BitKey.Shorten(key));
+            }
+
+            previous = key;
+            if (value > 0)
+            {
+                shots += value;
+                if (shots < 0)
+                {
+                    throw new CountsValidationException(QuantumLmErrorCodes.InvalidCounts, "the total number of shots overflows a 64-bit integer");
+                }
+
+                entries.Add(new KeyValuePair<string, long>(key, value));
+            }
+        }
+
+        return new Counts(width, [.. entries], shots);
+    }
+
     /// <summary>Creates counts from keys that are already canonical, skipping canonicalization (used by kernels that produce keys themselves).</summary>
     /// <param name="width">The width in bits.</param>
     /// <param name="canonical">Canonical keys of exactly <paramref name="width"/> binary characters with positive counts; duplicates are summed.</param>
@@ -113,10 +161,14 @@ public sealed class Counts : IReadOnlyDictionary<string, long>
     }
 
     /// <inheritdoc />
-    public bool ContainsKey(string key) => _lookup.ContainsKey(key);
+    public bool ContainsKey(string key) => Lookup.ContainsKey(key);
 
     /// <inheritdoc />
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out long value) => _lookup.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out long value) => Lookup.TryGetValue(key, out value);
+
+    /// <summary>The key → count map, built on the first look-up (many callers only enumerate the sorted entries).</summary>
+    private Dictionary<string, long> Lookup =>
+        Volatile.Read(ref _lookup) ?? Interlocked.CompareExchange(ref _lookup, new Dictionary<string, long>(_entries, StringComparer.Ordinal), null) ?? _lookup!;
 
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, long>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, long>>)_entries).GetEnumerator();

@@ -60,7 +60,7 @@ internal static class BitRowCounter
     public static Counts CountComposite(IReadOnlyList<RegisterSamples> leftToRight)
     {
         KeyValuePair<string, long>[] entries = CountKeys(leftToRight, out int width);
-        return Counts.FromCanonical(width, entries);
+        return Counts.FromSortedCanonical(width, entries); // CountKeys yields distinct keys in ascending order
     }
 
     /// <summary>The distinct canonical keys of the registers' joint outcomes and their counts, in ascending key order.</summary>
